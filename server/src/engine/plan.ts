@@ -1,0 +1,85 @@
+/** The plan the planner returns: the tree, an opt_einsum-style path, the steps and the figures. */
+import type { Objective, PaddingMode } from './options.js';
+
+/** A binary contraction tree over operand numbers; `left` is evaluated first. */
+export type PlanTree = { readonly leaf: number } | { readonly left: PlanTree; readonly right: PlanTree };
+
+export type StepKind =
+  | 'convolution' // a feature meets a filter along some conv index
+  | 'filter-convolution' // two filters meet: full convolution, K1+K2-1
+  | 'contraction' // some index is summed
+  | 'batched-product' // shared indices, all kept
+  | 'outer-product' // nothing shared
+  | 'reduction'; // a single operand summed or permuted (one-operand expressions)
+
+/**
+ * How one index behaves in one step, for executors. Every index of either input appears once.
+ * - plain: one loop of `size`, shared by whichever inputs hold it.
+ * - correlate: out[o] += feature[o*stride + dilation*k] * filter[k], o < size, k < filterSize;
+ *   the feature is padded first when `pad` is present (its first conv step along the index).
+ * - full: out[ka+kb] += a[ka] * b[kb]; size = Ka + Kb - 1.
+ */
+export interface StepAxis {
+  readonly name: string;
+  readonly inA: boolean;
+  readonly inB: boolean;
+  /** Whether the step's output keeps the index (otherwise it is summed). */
+  readonly kept: boolean;
+  readonly role: 'plain' | 'correlate' | 'full';
+  /** Loop extent for plain; output extent for correlate and full. */
+  readonly size: number;
+  readonly feature?: 'a' | 'b';
+  readonly filterSize?: number;
+  readonly stride?: number;
+  readonly dilation?: number;
+  readonly pad?: { readonly lo: number; readonly hi: number; readonly mode: PaddingMode };
+}
+
+export interface PlanStep {
+  /** Tensor ids: 0..n-1 are the operands, n+i is the output of step i. One id for a reduction. */
+  readonly inputs: readonly number[];
+  readonly output: number;
+  /** Index names of each input as stored (a leaf keeps its term, repeats included). */
+  readonly inputIndices: readonly (readonly string[])[];
+  readonly inputShapes: readonly (readonly number[])[];
+  /** Index names of the output, in storage order (the final step uses the expression's output order). */
+  readonly indices: readonly string[];
+  readonly outputShape: readonly number[];
+  /** The step as a conv_einsum string, e.g. "bshw,rs->brhw|hw" (conv list: indices convolved in this step). */
+  readonly spec: string;
+  readonly kind: StepKind;
+  readonly macs: number;
+  readonly axes: readonly StepAxis[];
+  /** Operands under the step's output. */
+  readonly operands: readonly number[];
+}
+
+export interface PlanFigures {
+  readonly macs: number;
+  readonly flops: number;
+  readonly largestIntermediate: number;
+  readonly peakElements: number;
+}
+
+export interface Plan extends PlanFigures {
+  readonly expression: string;
+  readonly shapes: readonly (readonly number[])[];
+  readonly objective: Objective;
+  readonly outputIndices: readonly string[];
+  readonly outputShape: readonly number[];
+  readonly tree: PlanTree;
+  /** opt_einsum-style: positions in the shrinking operand list, the result appended at the end. */
+  readonly path: readonly (readonly number[])[];
+  readonly steps: readonly PlanStep[];
+  /** True when the search proved the tree optimal for the objective. */
+  readonly optimal: boolean;
+  /** MACs of the left-to-right order ((A B) C) ... */
+  readonly naiveMacs: number;
+  /** MACs of rebuilding the full kernel first, then convolving the layer input; null without a layer input. */
+  readonly rebuiltMacs: number | null;
+  /** Operand treated as the layer input for the rebuilt-kernel baseline. */
+  readonly layerInput: number | null;
+  /** Objective value: MACs, training MACs (forward + gradients), or peak elements. */
+  readonly objectiveValue: number;
+  readonly planMs: number;
+}

@@ -1,0 +1,148 @@
+/**
+ * The planner's entry points: plan an expression (best tree for an objective) or describe a
+ * given tree, with the baselines and figures every plan reports (DESIGN sections 3-4).
+ */
+import { Network } from './network.js';
+import type { ConvOptionsMap, Objective } from './options.js';
+import type { Plan, PlanTree } from './plan.js';
+import { EngineError, error } from './problems.js';
+import { exactSearch, greedySearch, OutOfTimeError, type ExactResult, type SearchOptions } from './search.js';
+import { analyzeOrThrow, type Analysis } from './shapes.js';
+import { describeTree, leftToRightTree, orderForPeak } from './tree.js';
+
+export interface PlanOptions {
+  readonly conv?: ConvOptionsMap;
+  readonly objective?: Objective;
+  /** Largest intermediate allowed, in elements. */
+  readonly memoryCap?: number;
+  /** Per operand; default: every operand requires a gradient. */
+  readonly requiresGrad?: readonly boolean[];
+  /** Operand that is the layer input (rebuilt-kernel baseline); default: the feature of every conv index. */
+  readonly layerInput?: number;
+  /** Exact search up to this many operands. */
+  readonly exactLimit?: number;
+  /** Time budget for the search in ms; past it the best heuristic tree so far is returned. */
+  readonly budgetMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export const DEFAULT_EXACT_LIMIT = 14;
+export const DEFAULT_BUDGET_MS = 2000;
+/** Time the heuristic spends improving its first tree by randomized restarts. */
+const HEURISTIC_MS = 60;
+
+export function planExpression(text: string, shapes: readonly (readonly number[])[], options: PlanOptions = {}): Plan {
+  const key = cacheKey(text, shapes, options);
+  const cached = planCache.get(key);
+  if (cached) {
+    planCache.delete(key);
+    planCache.set(key, cached);
+    return cached;
+  }
+  const plan = planAnalysis(analyzeOrThrow(text, shapes, options.conv ?? {}), options);
+  planCache.set(key, plan);
+  if (planCache.size > CACHE_SIZE) planCache.delete(planCache.keys().next().value!);
+  return plan;
+}
+
+/** The plan of a given tree, with the same figures as planExpression. */
+export function planFromTree(text: string, shapes: readonly (readonly number[])[], tree: PlanTree, options: PlanOptions = {}): Plan {
+  const analysis = analyzeOrThrow(text, shapes, options.conv ?? {});
+  const net = new Network(analysis, options.requiresGrad);
+  return assemble(net, tree, false, options, performance.now());
+}
+
+export function planAnalysis(analysis: Analysis, options: PlanOptions = {}): Plan {
+  const started = performance.now();
+  const net = new Network(analysis, options.requiresGrad);
+  const objective = options.objective ?? 'flops';
+  const memoryCap = options.memoryCap ?? Infinity;
+  const search: SearchOptions = { objective, memoryCap, deadline: started + (options.budgetMs ?? DEFAULT_BUDGET_MS), signal: options.signal };
+  const all = [...Array(net.operandCount).keys()];
+  const value = (tree: PlanTree) => describeTree(net, tree, objective).objectiveValue;
+
+  let tree: PlanTree | null = null;
+  let exact: ExactResult | null = null;
+  if (all.length <= (options.exactLimit ?? DEFAULT_EXACT_LIMIT)) {
+    try {
+      exact = exactSearch(net, all, search);
+      tree = exact.tree;
+      if (!tree) throw capError(memoryCap);
+    } catch (e) {
+      // Out of time: the heuristic below takes over.
+      if (!(e instanceof OutOfTimeError)) throw e;
+    }
+  }
+  const optimal = tree !== null;
+  if (!tree) {
+    const deadline = Math.min(search.deadline, performance.now() + HEURISTIC_MS);
+    const greedy = greedySearch(net, all, { ...search, deadline }, value);
+    const naive = leftToRightTree(all.length);
+    const naiveFits = describeTree(net, naive, objective).largestIntermediate <= memoryCap;
+    tree = greedy && (!naiveFits || value(greedy) <= value(naive)) ? greedy : naiveFits ? naive : null;
+    if (!tree) throw capError(memoryCap);
+  }
+  // The DP already solved every subset; reuse its kernel tree when it minimized plain MACs.
+  const reuse = exact && objective === 'flops' && memoryCap === Infinity ? exact : null;
+  return assemble(net, orderForPeak(net, tree), optimal, options, started, reuse);
+}
+
+function capError(cap: number): EngineError {
+  return new EngineError([error('memory-cap-infeasible', `no evaluation order keeps every intermediate within the memory cap of ${cap} elements`)]);
+}
+
+function assemble(net: Network, tree: PlanTree, optimal: boolean, options: PlanOptions, started: number, solved: ExactResult | null = null): Plan {
+  const objective = options.objective ?? 'flops';
+  const described = describeTree(net, tree, objective);
+  const naive = describeTree(net, leftToRightTree(net.operandCount), objective);
+  const layerInput = options.layerInput ?? defaultLayerInput(net);
+  const rebuilt = layerInput === null ? null : rebuiltKernelTree(net, layerInput, solved);
+  const { analysis } = net;
+  return {
+    expression: analysis.spec.text,
+    shapes: analysis.shapes,
+    objective,
+    outputIndices: analysis.output,
+    outputShape: analysis.outputShape,
+    tree,
+    path: described.path,
+    steps: described.steps,
+    optimal,
+    macs: described.macs,
+    flops: 2 * described.macs,
+    largestIntermediate: described.largestIntermediate,
+    peakElements: described.peakElements,
+    naiveMacs: naive.macs,
+    rebuiltMacs: rebuilt ? describeTree(net, rebuilt, objective).macs : null,
+    layerInput,
+    objectiveValue: described.objectiveValue,
+    planMs: performance.now() - started,
+  };
+}
+
+/** The operand that is the feature along every conv index; with no conv index, the first operand. */
+function defaultLayerInput(net: Network): number | null {
+  if (net.operandCount < 2) return null;
+  const features = new Set(net.convs.map((c) => c.feature));
+  if (features.size === 0) return 0;
+  return features.size === 1 ? [...features][0]! : null;
+}
+
+/** Contract every other operand into the full kernel (best order for MACs), then apply it to the input. */
+function rebuiltKernelTree(net: Network, input: number, solved: ExactResult | null): PlanTree {
+  const weights = [...Array(net.operandCount).keys()].filter((k) => k !== input);
+  const options: SearchOptions = { objective: 'flops', memoryCap: Infinity, deadline: Infinity };
+  const kernel = solved?.treeOf(weights)
+    ?? (weights.length <= DEFAULT_EXACT_LIMIT
+      ? exactSearch(net, weights, options).tree!
+      : greedySearch(net, weights, { ...options, deadline: performance.now() + HEURISTIC_MS / 4 }, (t) => describeTree(net, t, 'flops').macs, 2)!);
+  return { left: { leaf: input }, right: kernel };
+}
+
+const CACHE_SIZE = 256;
+const planCache = new Map<string, Plan>();
+
+function cacheKey(text: string, shapes: readonly (readonly number[])[], options: PlanOptions): string {
+  const { signal: _signal, ...rest } = options;
+  return JSON.stringify([text, shapes, rest]);
+}
