@@ -1,4 +1,4 @@
-// Bundles the CLI (and later the extension client and server) with esbuild.
+// Bundles the CLI and the benchmarks with esbuild.
 import { build } from 'esbuild';
 
 const common = {
@@ -13,4 +13,5 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'out/cli.cjs' }),
+  build({ ...common, entryPoints: ['bench/planner.ts'], outfile: 'out/bench-planner.cjs' }),
 ]);

@@ -84,9 +84,10 @@ function tokenize(text: string, problems: Problem[]): Token[] {
     } else if (ch === '|') {
       tokens.push({ kind: 'bar', range: { start: i, end: i + 1 } });
       i++;
-    } else if (ch === '-' && text[i + 1] === '>') {
-      tokens.push({ kind: 'arrow', range: { start: i, end: i + 2 } });
-      i += 2;
+    } else if (ch === '-' && /^-\s*>/.test(text.slice(i))) {
+      const end = text.indexOf('>', i) + 1;
+      tokens.push({ kind: 'arrow', range: { start: i, end } });
+      i = end;
     } else if (text.startsWith('...', i)) {
       problems.push(error('ellipsis-unsupported', 'ellipsis "..." is not supported: name every index', { range: { start: i, end: i + 3 } }));
       i += 3;

@@ -7,6 +7,7 @@
 import type { Network, TensorState } from './network.js';
 import type { Objective } from './options.js';
 import type { PlanTree } from './plan.js';
+import { seededRandom } from './random.js';
 
 export interface SearchOptions {
   readonly objective: Objective;
@@ -320,18 +321,6 @@ function paretoFront(candidates: Entry[]): Entry[] {
   return front;
 }
 
-/** A tiny deterministic PRNG so heuristic plans are reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Node {
   readonly tree: PlanTree;
   readonly state: TensorState;
@@ -361,7 +350,7 @@ export function greedySearch(
   value: (tree: PlanTree) => number,
   trials = Infinity,
 ): PlanTree | null {
-  const random = mulberry32(0x5eed);
+  const random = seededRandom(0x5eed);
   let bestTree: PlanTree | null = null;
   let bestValue = Infinity;
   for (let trial = 0; trial < trials; trial++) {

@@ -185,12 +185,13 @@ function checkOptions(spec: ParsedSpec, options: ConvOptionsMap, convNames: Read
         problems.push(error('option-invalid', `${key} of ${shown} is ${value}; it must be a positive integer`, { index: name }));
       }
     }
-    const padding = option.padding;
-    if (padding?.kind === 'explicit' && ![padding.lo, padding.hi].every((p) => Number.isSafeInteger(p) && p >= 0)) {
+    const padding = option.padding ?? { kind: 'same' };
+    if (padding.kind === 'explicit' && ![padding.lo, padding.hi].every((p) => Number.isSafeInteger(p) && p >= 0)) {
       problems.push(error('option-invalid', `padding of ${shown} must be non-negative integers`, { index: name }));
     }
-    if (padding?.kind === 'same' && (option.stride ?? 1) !== 1) {
-      problems.push(error('same-padding-stride', `padding "same" of ${shown} needs stride 1 (as in PyTorch); give an explicit padding`, { index: name }));
+    if (padding.kind === 'same' && (option.stride ?? 1) !== 1) {
+      const which = option.padding ? 'padding "same"' : 'the default padding "same"';
+      problems.push(error('same-padding-stride', `${which} of ${shown} needs stride 1 (as in PyTorch); give an explicit padding with stride ${option.stride}`, { index: name }));
     }
   }
   return problems;

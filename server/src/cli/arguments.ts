@@ -1,0 +1,70 @@
+/** Reading the CLI's option values: shapes and per-index conv options. */
+import { isPaddingMode, parsePadding, PADDING_MODES, type ConvOptions, type ConvOptionsMap, type Padding, type PaddingMode } from '../engine/options.js';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** "128x64x32x32,8x64" -> [[128,64,32,32],[8,64]]; "()" or "scalar" is a scalar operand. */
+export function parseShapes(text: string): number[][] {
+  return text.split(',').map((part) => {
+    const t = part.trim();
+    if (t === '()' || t === 'scalar') return [];
+    if (!/^\d+(x\d+)*$/i.test(t)) throw new UsageError(`shape "${t}" should look like 128x64x32x32`);
+    return t.split(/x/i).map(Number);
+  });
+}
+
+/** "h=2,w=1" -> [["h","2"],["w","1"]]; an index may be written t1 or (t1). */
+function parseAssignments(flag: string, text: string): [string, string][] {
+  return text.split(',').filter((s) => s.trim() !== '').map((part) => {
+    const match = /^\s*\(?([A-Za-z][A-Za-z0-9_]*)\)?\s*=\s*(.+?)\s*$/.exec(part);
+    if (!match) throw new UsageError(`${flag} "${part}" should look like h=2`);
+    return [match[1]!, match[2]!];
+  });
+}
+
+export interface ConvFlags {
+  readonly stride?: string;
+  readonly padding?: string;
+  readonly dilation?: string;
+  readonly paddingMode?: string;
+}
+
+/** Merges --stride, --padding, --dilation and --padding-mode into one options map. */
+export function parseConvFlags(flags: ConvFlags): ConvOptionsMap {
+  const options: Record<string, { -readonly [K in keyof ConvOptions]: ConvOptions[K] }> = {};
+  const entry = (name: string) => (options[name] ??= {});
+  const positive = (flag: string, name: string, value: string) => {
+    if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${flag} for ${name} is "${value}"; it must be a positive integer`);
+    return Number(value);
+  };
+  for (const [name, value] of parseAssignments('--stride', flags.stride ?? '')) entry(name).stride = positive('--stride', name, value);
+  for (const [name, value] of parseAssignments('--dilation', flags.dilation ?? '')) entry(name).dilation = positive('--dilation', name, value);
+  for (const [name, value] of parseAssignments('--padding', flags.padding ?? '')) {
+    const padding: Padding | string = parsePadding(value);
+    if (typeof padding === 'string') throw new UsageError(`--padding for ${name}: ${padding}`);
+    entry(name).padding = padding;
+  }
+  for (const [name, value] of parseAssignments('--padding-mode', flags.paddingMode ?? '')) {
+    if (!isPaddingMode(value)) throw new UsageError(`--padding-mode for ${name} is "${value}"; use one of ${PADDING_MODES.join(', ')}`);
+    entry(name).mode = value as PaddingMode;
+  }
+  return options;
+}
+
+/** "1,0,1" or "true,false" -> per-operand flags. */
+export function parseFlags(flag: string, text: string): boolean[] {
+  return text.split(',').map((t) => {
+    const v = t.trim().toLowerCase();
+    if (v === '1' || v === 'true' || v === 'yes') return true;
+    if (v === '0' || v === 'false' || v === 'no') return false;
+    throw new UsageError(`${flag} value "${t}" should be 1 or 0`);
+  });
+}
+
+export function parsePositive(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${flag} "${text}" must be a positive number`);
+  return value;
+}

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { parseConvFlags, UsageError, type ConvFlags } from '../arguments.js';
+import { ExpressionError } from '../exit.js';
+import { planAnalysis } from '../../engine/planner.js';
+import { EngineError } from '../../engine/problems.js';
+import { analyze } from '../../engine/shapes.js';
+import { formatCount, formatRatio } from '../../engine/summary.js';
+import { compare } from '../../runtime/compare.js';
+import { evaluateDirect } from '../../runtime/cpu/direct.js';
+import { executePlan } from '../../runtime/cpu/execute.js';
+import { randomData, seededRandom } from '../../runtime/random.js';
+
+interface SampleLayer {
+  readonly name: string;
+  readonly expr: string;
+  readonly shapes: number[][];
+  readonly runShapes: number[][];
+  readonly options?: ConvFlags;
+}
+
+/** Relative error above which the plan's result and the direct evaluation disagree (both float64). */
+const TOLERANCE = 1e-9;
+
+function readSamples(file: string): SampleLayer[] {
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { layers?: SampleLayer[] };
+  if (!Array.isArray(parsed.layers)) throw new UsageError(`${file} has no "layers" list`);
+  return parsed.layers;
+}
+
+function planLayer(expression: string, shapes: number[][], options: ConvFlags | undefined) {
+  const conv = parseConvFlags(options ?? {});
+  const result = analyze(expression, shapes, conv);
+  if (!result.analysis) throw new ExpressionError(expression, new EngineError(result.problems));
+  return { analysis: result.analysis, plan: planAnalysis(result.analysis, { conv }) };
+}
+
+export function samplesCommand(file: string, flags: { json?: boolean }): number {
+  const layers = readSamples(file);
+  const notice = 'backend: cpu (float64 reference); the WebGPU runtime is not part of this build yet';
+  const rows = layers.map((layer, k) => {
+    const { plan } = planLayer(layer.expr, layer.shapes, layer.options);
+    const small = planLayer(layer.expr, layer.runShapes, layer.options);
+    const random = seededRandom(k + 1);
+    const inputs = layer.runShapes.map((shape) => ({ shape, data: randomData(shape, random) }));
+    const started = performance.now();
+    const output = executePlan(small.plan, inputs);
+    const runMs = performance.now() - started;
+    const check = compare(output.data, evaluateDirect(small.analysis, inputs).data);
+    return { name: layer.name, expr: layer.expr, macs: plan.macs, naiveMacs: plan.naiveMacs, rebuiltMacs: plan.rebuiltMacs, optimal: plan.optimal, planMs: plan.planMs, runShapes: layer.runShapes, runMs, check, ok: check.relativeError <= TOLERANCE };
+  });
+  const ok = rows.every((r) => r.ok);
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ backend: 'cpu', notice, ok, layers: rows }, null, 2)}\n`);
+    return ok ? 0 : 1;
+  }
+  process.stdout.write(`${notice}\n\n`);
+  const table = [['layer', 'optimal MACs', 'left-to-right', 'rebuilt kernel', 'plan ms', 'run check (rel. error)']];
+  for (const r of rows) {
+    table.push([
+      r.name,
+      formatCount(r.macs),
+      `${formatCount(r.naiveMacs)} (${formatRatio(r.naiveMacs, r.macs)})`,
+      r.rebuiltMacs === null ? '-' : `${formatCount(r.rebuiltMacs)} (${formatRatio(r.rebuiltMacs, r.macs)})`,
+      r.planMs.toFixed(1),
+      `${r.ok ? 'ok' : 'FAILED'} ${r.check.relativeError.toExponential(1)}`,
+    ]);
+  }
+  const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+  for (const row of table) process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()}\n`);
+  process.stdout.write(`\n${ok ? 'all layers agree with the direct evaluation' : 'some layers DISAGREE with the direct evaluation'}\n`);
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,43 @@
+/** Turns the shared layer flags into planner options, and runs engine calls so that problems print with carets. */
+import type { PlanOptions } from '../engine/planner.js';
+import { EngineError, type Problem } from '../engine/problems.js';
+import { analyze, type Analysis } from '../engine/shapes.js';
+import type { Objective } from '../engine/options.js';
+import { parseConvFlags, parseFlags, parsePositive, type ConvFlags } from './arguments.js';
+import { ExpressionError } from './exit.js';
+
+export interface LayerFlags extends ConvFlags {
+  readonly expr: string;
+  readonly objective?: Objective;
+  readonly memoryCap?: string;
+  readonly requiresGrad?: string;
+  readonly budget?: string;
+  readonly json?: boolean;
+}
+
+export function planOptions(flags: LayerFlags): PlanOptions {
+  return {
+    conv: parseConvFlags(flags),
+    objective: flags.objective ?? 'flops',
+    ...(flags.memoryCap ? { memoryCap: parsePositive('--memory-cap', flags.memoryCap) } : {}),
+    ...(flags.requiresGrad ? { requiresGrad: parseFlags('--requires-grad', flags.requiresGrad) } : {}),
+    ...(flags.budget ? { budgetMs: parsePositive('--budget', flags.budget) } : {}),
+  };
+}
+
+/** Runs an engine call; engine problems become an ExpressionError that prints carets under the expression. */
+export function forExpression<T>(expression: string, work: () => T): T {
+  try {
+    return work();
+  } catch (e) {
+    if (e instanceof EngineError) throw new ExpressionError(expression, e);
+    throw e;
+  }
+}
+
+/** Analysis of the layer, or an ExpressionError listing its problems; warnings come back alongside. */
+export function analyzeLayer(expression: string, shapes: readonly (readonly number[])[], options: PlanOptions): { analysis: Analysis; warnings: readonly Problem[] } {
+  const result = analyze(expression, shapes, options.conv ?? {});
+  if (!result.analysis) throw new ExpressionError(expression, new EngineError(result.problems));
+  return { analysis: result.analysis, warnings: result.problems };
+}

@@ -1,0 +1,35 @@
+/**
+ * Figures of several layers run one after another, e.g. the layers of a network: costs add up;
+ * memory is the largest of any one layer, since each layer's intermediates are freed before
+ * the next layer starts.
+ */
+import type { Plan } from './plan.js';
+
+export interface PlanTotals {
+  readonly layers: number;
+  readonly macs: number;
+  readonly flops: number;
+  readonly naiveMacs: number;
+  /** Null when some layer has no rebuilt-kernel baseline. */
+  readonly rebuiltMacs: number | null;
+  readonly largestIntermediate: number;
+  readonly peakElements: number;
+  /** True when every layer's plan is proven optimal. */
+  readonly optimal: boolean;
+}
+
+export function sumPlans(plans: readonly Plan[]): PlanTotals {
+  const sum = (figure: (plan: Plan) => number) => plans.reduce((total, plan) => total + figure(plan), 0);
+  const max = (figure: (plan: Plan) => number) => plans.reduce((most, plan) => Math.max(most, figure(plan)), 0);
+  const macs = sum((p) => p.macs);
+  return {
+    layers: plans.length,
+    macs,
+    flops: 2 * macs,
+    naiveMacs: sum((p) => p.naiveMacs),
+    rebuiltMacs: plans.every((p) => p.rebuiltMacs !== null) ? sum((p) => p.rebuiltMacs!) : null,
+    largestIntermediate: max((p) => p.largestIntermediate),
+    peakElements: max((p) => p.peakElements),
+    optimal: plans.every((p) => p.optimal),
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * The `cein` command line as a user runs it: the built bundle in a child process. Expected
+ * numbers are worked out by hand or by the hand-written loops of test/runtime/reference.ts.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readNpy, writeNpy } from '../../server/src/runtime/npy.js';
+import { seeded, randomTensor } from '../helpers/random.js';
+import { conv2d, expectClose, paddingOf } from '../runtime/reference.js';
+
+function cein(...args: string[]) {
+  const result = spawnSync(process.execPath, ['bin/cein.cjs', ...args], { encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(() => {
+  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { encoding: 'utf8' });
+  expect(build.status, build.stderr).toBe(0);
+});
+
+describe('cein plan', () => {
+  it('reports a standard 3x3 conv: B*T*S*H*W*9 MACs, twice that in FLOPs', () => {
+    const { code, stdout } = cein('plan', '--expr', 'bshw,tshw->bthw|hw', '--shapes', '2x3x8x8,4x3x3x3', '--json');
+    expect(code).toBe(0);
+    const plan = JSON.parse(stdout);
+    // B=2, T=4, S=3, H=W=8 with same padding: 2*4*3*8*8*9 = 13824.
+    expect(plan.macs).toBe(13824);
+    expect(plan.flops).toBe(27648);
+    expect(plan.naiveMacs).toBe(13824);
+    expect(plan.outputShape).toEqual([2, 4, 8, 8]);
+    expect(plan.path).toEqual([[0, 1]]);
+    expect(plan.optimal).toBe(true);
+    for (const key of ['rebuiltMacs', 'steps', 'largestIntermediate', 'peakElements', 'planMs']) expect(plan).toHaveProperty(key);
+  });
+
+  it('applies stride, lo:hi padding and dilation per index', () => {
+    const { code, stdout } = cein('plan', '-e', 'bshw,tshw->bthw|hw', '-s', '1x2x9x9,3x2x3x3', '--stride', 'h=2,w=2', '--padding', 'h=1,w=0:1', '--dilation', 'w=2', '--json');
+    expect(code).toBe(0);
+    // h: floor((9 + 1 + 1 - 3) / 2) + 1 = 5.  w: extent 2*(3-1)+1 = 5, floor((9 + 0 + 1 - 5) / 2) + 1 = 3.
+    expect(JSON.parse(stdout).outputShape).toEqual([1, 3, 5, 3]);
+  });
+
+  it('prints a readable table with the speed-ups', () => {
+    const { code, stdout } = cein('plan', '--expr', 'bshw,rt,rs,rh,rw->bthw|hw', '--shapes', '128x64x32x32,8x64,8x64,8x3,8x3');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Left-to-right MACs:.*x more/);
+    expect(stdout).toMatch(/Rebuilt-kernel MACs:.*x more/);
+    expect(stdout.split('\n').filter((line) => /^\s+\d+\s+\(\d+,\d+\)/.test(line))).toHaveLength(4);
+  });
+});
+
+describe('cein errors', () => {
+  it('exits 2 with a caret under the offending index', () => {
+    const expr = 'bshw,rt->bxhw|hw';
+    const { code, stderr } = cein('check', '--expr', expr, '--shapes', '8x4x5x5,2x4');
+    expect(code).toBe(2);
+    const lines = stderr.split('\n');
+    const at = lines.findIndex((line) => line.includes('output index x does not occur in any input'));
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(lines[at + 1]).toBe(`  ${expr}`);
+    expect(lines[at + 2]).toBe(`  ${' '.repeat(expr.indexOf('x'))}^`);
+  });
+
+  it('exits 2 on a shape that does not fit its term', () => {
+    const { code, stderr } = cein('plan', '--expr', 'bshw,tshw->bthw|hw', '--shapes', '2x3x8x8,4x5x3x3');
+    expect(code).toBe(2);
+    expect(stderr).toContain('index s has size 3 and 5 in operands 1 and 2');
+  });
+
+  it('exits 2 on an unreadable option value', () => {
+    const { code, stderr } = cein('plan', '--expr', 'bshw,tshw->bthw|hw', '--shapes', '2x3x8x8,4x3x3x3', '--padding', 'h=wide');
+    expect(code).toBe(2);
+    expect(stderr).toContain('padding "wide" is not one of');
+  });
+});
+
+describe('cein run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cein-cli-'));
+
+  it('convolves .npy inputs and writes the float64 output', () => {
+    const random = seeded(11);
+    const x = randomTensor([2, 3, 7, 6], random);
+    const w = randomTensor([4, 3, 3, 3], random);
+    writeFileSync(join(dir, 'x.npy'), writeNpy(x.data, x.shape, '<f8'));
+    writeFileSync(join(dir, 'w.npy'), writeNpy(w.data, w.shape, '<f8'));
+    const out = join(dir, 'y.npy');
+    const { code, stdout, stderr } = cein('run', '--expr', 'bshw,tshw->bthw|hw', '--inputs', `${join(dir, 'x.npy')},${join(dir, 'w.npy')}`, '--out', out, '--padding', 'h=1,w=valid', '--stride', 'h=2', '--json');
+    expect(code, stderr).toBe(0);
+    expect(JSON.parse(stdout).outputShape).toEqual([2, 4, 4, 4]);
+    const y = readNpy(readFileSync(out));
+    expect(y.dtype).toBe('<f8');
+    const expected = conv2d(x, w, { stride: 2, dilation: 1, ...paddingOf(1, 3, 1), mode: 'zeros' }, { stride: 1, dilation: 1, ...paddingOf('valid', 3, 1), mode: 'zeros' });
+    expectClose({ shape: y.shape, data: y.data }, expected);
+  });
+
+  it('reports the error against the direct evaluation for seeded random inputs', () => {
+    const { code, stdout } = cein('run', '--expr', 'bshw,rt,rs,rh,rw->bthw|hw', '--shapes', '2x4x6x6,3x5,3x4,3x3,3x3', '--seed', '7', '--check', '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.outputShape).toEqual([2, 5, 6, 6]);
+    expect(report.check.relativeError).toBeLessThan(1e-12);
+    expect(report.check.maxAbsReference).toBeGreaterThan(0);
+  });
+});
+
+describe('cein samples', () => {
+  it('plans and runs every sample layer, all agreeing with the direct evaluation', () => {
+    const { code, stdout } = cein('samples', 'samples/expressions.json', '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.ok).toBe(true);
+    expect(report.layers.length).toBeGreaterThanOrEqual(8);
+    const cp = report.layers.find((l: { name: string }) => l.name === 'CP');
+    // CP at B=128, S=T=64, H=W=32, R=16: cheapest order is (X.V) -> conv w -> conv h -> (.U):
+    // 128*64*32*32*16 + 2 * (128*32*32*16*3) + 128*64*32*32*16 = 281,018,368 MACs.
+    expect(cp.macs).toBe(2 * 128 * 64 * 32 * 32 * 16 + 2 * 128 * 32 * 32 * 16 * 3);
+  });
+});
