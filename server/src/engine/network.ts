@@ -188,9 +188,4 @@ export class Network {
     }
     return macs;
   }
-
-  /** The state of an arbitrary set of operands, contracted in any order. */
-  stateOf(operands: readonly number[]): TensorState {
-    return operands.slice(1).reduce((state, k) => this.merge(state, this.leaves[k]!), this.leaves[operands[0]!]!);
-  }
 }

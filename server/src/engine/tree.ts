@@ -22,10 +22,6 @@ export function leftToRightTree(operandCount: number): PlanTree {
   return tree;
 }
 
-export function leavesOf(tree: PlanTree): number[] {
-  return 'leaf' in tree ? [tree.leaf] : [...leavesOf(tree.left), ...leavesOf(tree.right)];
-}
-
 interface Built {
   readonly id: number;
   readonly state: TensorState;

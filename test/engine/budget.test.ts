@@ -1,0 +1,55 @@
+/**
+ * The planner never blocks its caller: a cancelled request stops, an exhausted budget falls
+ * back to a heuristic plan labelled as such, and repeated requests hit the cache.
+ */
+import { describe, expect, it } from 'vitest';
+import { planExpression } from '../../server/src/engine/planner.js';
+import { CancelledError } from '../../server/src/engine/search.js';
+import { tnnExpression } from '../helpers/expressions.js';
+import { allTrees, CostModel, minBy } from './brute-force.js';
+
+describe('planner budget and cancellation', () => {
+  const layer = tnnExpression(14, 3);
+
+  it('stops with CancelledError when the request is already cancelled', () => {
+    const controller = new AbortController();
+    controller.abort();
+    expect(() => planExpression(layer.text, layer.shapes, { conv: layer.conv, signal: controller.signal, budgetMs: 10_000 })).toThrow(CancelledError);
+  });
+
+  it('returns a heuristic plan, not proven optimal, when the budget is spent', () => {
+    const plan = planExpression(layer.text, layer.shapes, { conv: layer.conv, budgetMs: 0 });
+    expect(plan.optimal).toBe(false);
+    expect(plan.steps).toHaveLength(13);
+    expect(plan.macs).toBeLessThanOrEqual(plan.naiveMacs);
+  });
+
+  it('gives the exact optimum with a budget, and the heuristic is never below it', () => {
+    const exact = planExpression(layer.text, layer.shapes, { conv: layer.conv });
+    const heuristic = planExpression(layer.text, layer.shapes, { conv: layer.conv, exactLimit: 1 });
+    expect(exact.optimal).toBe(true);
+    expect(heuristic.optimal).toBe(false);
+    expect(heuristic.macs).toBeGreaterThanOrEqual(exact.macs);
+  });
+
+  it('returns the cached plan for the same expression, shapes and options', () => {
+    const first = planExpression(layer.text, layer.shapes, { conv: layer.conv, objective: 'training' });
+    expect(planExpression(layer.text, layer.shapes, { conv: layer.conv, objective: 'training' })).toBe(first);
+    expect(planExpression(layer.text, layer.shapes, { conv: layer.conv, objective: 'flops' })).not.toBe(first);
+  });
+
+  it('finds the brute-force optimum with the heuristic on small expressions often enough to be useful', () => {
+    // Not a correctness property, a quality floor: on 5-operand TNN layers the randomized greedy
+    // should hit the true optimum (by brute force) in most cases.
+    let hits = 0;
+    const total = 20;
+    for (let seed = 0; seed < total; seed++) {
+      const e = tnnExpression(5, 100 + seed);
+      const model = new CostModel(e);
+      const best = minBy(allTrees(model), (t) => t.macs)!.macs;
+      const plan = planExpression(e.text, e.shapes, { conv: e.conv, exactLimit: 1 });
+      if (BigInt(plan.macs) === best) hits++;
+    }
+    expect(hits).toBeGreaterThanOrEqual(total * 0.7);
+  });
+});
