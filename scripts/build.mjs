@@ -1,4 +1,4 @@
-// Bundles the CLI and the benchmarks with esbuild.
+// Bundles the CLI, the language server and the benchmarks with esbuild.
 import { build } from 'esbuild';
 
 const common = {
@@ -13,5 +13,6 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'out/cli.cjs' }),
+  build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'out/server.cjs' }),
   build({ ...common, entryPoints: ['bench/planner.ts'], outfile: 'out/bench-planner.cjs' }),
 ]);

@@ -1,0 +1,46 @@
+/**
+ * The services of the .cein language: Langium's defaults, the generated parser and AST, and
+ * cein's scoping, typing and validation. LSP providers are added by a second module
+ * (lsp/cein-lsp-module.ts), passed to createCeinServices.
+ */
+import { inject, type Module } from 'langium';
+import { createDefaultModule, createDefaultSharedModule, type DefaultSharedModuleContext, type LangiumServices, type LangiumSharedServices, type PartialLangiumServices, type PartialLangiumSharedServices } from 'langium/lsp';
+import { CeinGeneratedModule, CeinGeneratedSharedModule } from './generated/module.js';
+import { CeinScopeComputation } from './scoping/cein-scope-computation.js';
+import { CeinTyping } from './typing/cein-typing.js';
+import { CeinValidator, registerValidationChecks } from './validation/cein-validator.js';
+
+export type CeinAddedServices = {
+  typing: {
+    CeinTyping: CeinTyping;
+  };
+  validation: {
+    CeinValidator: CeinValidator;
+  };
+};
+
+export type CeinServices = LangiumServices & CeinAddedServices;
+
+export const CeinModule: Module<CeinServices, PartialLangiumServices & CeinAddedServices> = {
+  references: {
+    ScopeComputation: (services) => new CeinScopeComputation(services),
+  },
+  typing: {
+    CeinTyping: () => new CeinTyping(),
+  },
+  validation: {
+    CeinValidator: (services) => new CeinValidator(services),
+  },
+};
+
+export function createCeinServices(
+  context: DefaultSharedModuleContext,
+  languageModule: Module<CeinServices, PartialLangiumServices> = {},
+  sharedModule: Module<LangiumSharedServices, PartialLangiumSharedServices> = {},
+): { shared: LangiumSharedServices; cein: CeinServices } {
+  const shared = inject(createDefaultSharedModule(context), CeinGeneratedSharedModule, sharedModule);
+  const cein = inject(createDefaultModule({ shared }), CeinGeneratedModule, CeinModule, languageModule);
+  shared.ServiceRegistry.register(cein);
+  registerValidationChecks(cein);
+  return { shared, cein };
+}

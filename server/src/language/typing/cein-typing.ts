@@ -1,0 +1,95 @@
+/**
+ * The typing service: one DocumentTypes per parse of a document (so per document version),
+ * and the plans of its layers, made on demand within a time budget and cached with it.
+ */
+import { AstUtils, type AstNode } from 'langium';
+import type { CancellationToken } from 'vscode-languageserver';
+import type { Plan } from '../../engine/plan.js';
+import { planExpression } from '../../engine/planner.js';
+import { EngineError, hasErrors, type Problem } from '../../engine/problems.js';
+import { CancelledError } from '../../engine/search.js';
+import { sumPlans, type PlanTotals } from '../../engine/totals.js';
+import type { CeinFile, Layer, Network } from '../generated/ast.js';
+import { DocumentTypes, type LayerTypes } from './document-types.js';
+
+/** The planner's search budget inside the editor; past it, the best heuristic order is shown. */
+export const EDITOR_PLAN_BUDGET_MS = 250;
+
+/** A layer's plan, or the engine's reason why there is none (e.g. no order fits the memory cap). */
+export type PlanOutcome = { readonly plan: Plan } | { readonly problem: Problem };
+
+export type NetworkPlanOutcome =
+  | { readonly plans: readonly Plan[]; readonly totals: PlanTotals }
+  | { readonly unplanned: readonly Layer[] };
+
+interface Typed {
+  readonly types: DocumentTypes;
+  readonly plans: Map<Layer, PlanOutcome>;
+}
+
+export class CeinTyping {
+  private readonly byRoot = new WeakMap<CeinFile, Typed>();
+
+  /** The types of the document that holds `node`. */
+  typesOf(node: AstNode): DocumentTypes {
+    return this.typed(node).types;
+  }
+
+  layerTypes(layer: Layer): LayerTypes | undefined {
+    return this.typesOf(layer).layerOf(layer);
+  }
+
+  /**
+   * The layer's plan; undefined while the layer has errors (or nothing to plan). Throws
+   * nothing: cancellation gives undefined and is not cached.
+   */
+  planOf(layer: Layer, cancelToken?: CancellationToken): PlanOutcome | undefined {
+    const typed = this.typed(layer);
+    const cached = typed.plans.get(layer);
+    if (cached) return cached;
+    const types = typed.types.layerOf(layer);
+    const analysis = types?.analysis;
+    if (!types || !analysis?.analysis || hasErrors(analysis.problems) || cancelToken?.isCancellationRequested) return undefined;
+
+    const abort = new AbortController();
+    const subscription = cancelToken?.onCancellationRequested(() => abort.abort());
+    try {
+      const plan = planExpression(layer.expression, analysis.analysis.shapes, { ...types.planOptions, budgetMs: EDITOR_PLAN_BUDGET_MS, signal: abort.signal });
+      const outcome: PlanOutcome = { plan };
+      typed.plans.set(layer, outcome);
+      return outcome;
+    } catch (e) {
+      if (e instanceof CancelledError) return undefined;
+      if (!(e instanceof EngineError)) throw e;
+      const outcome: PlanOutcome = { problem: e.problems[0]! };
+      typed.plans.set(layer, outcome);
+      return outcome;
+    } finally {
+      subscription?.dispose();
+    }
+  }
+
+  /** Plans of every layer of a network with their totals, or the layers that could not be planned. */
+  networkPlan(network: Network, cancelToken?: CancellationToken): NetworkPlanOutcome | undefined {
+    const layers = this.typesOf(network).networkOf(network)?.layers;
+    if (!layers) return undefined;
+    const plans: Plan[] = [];
+    const unplanned: Layer[] = [];
+    for (const { layer } of layers) {
+      const outcome = this.planOf(layer, cancelToken);
+      if (outcome && 'plan' in outcome) plans.push(outcome.plan);
+      else unplanned.push(layer);
+    }
+    return unplanned.length > 0 ? { unplanned } : { plans, totals: sumPlans(plans) };
+  }
+
+  private typed(node: AstNode): Typed {
+    const root = AstUtils.findRootNode(node) as CeinFile;
+    let typed = this.byRoot.get(root);
+    if (!typed) {
+      typed = { types: new DocumentTypes(root), plans: new Map() };
+      this.byRoot.set(root, typed);
+    }
+    return typed;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The commands behind the code lenses. `cein.plan` answers with the plan as JSON;
+ * `cein.run` and `cein.bench` hand the planned layer to a LayerRunner (see run-hook.ts).
+ */
+import { URI, type LangiumDocument } from 'langium';
+import { AbstractExecuteCommandHandler, type ExecuteCommandAcceptor, type LangiumSharedServices } from 'langium/lsp';
+import type { CancellationToken } from 'vscode-languageserver';
+import type { CeinServices } from '../language/cein-module.js';
+import { isLayer, isNetwork, type CeinFile, type Layer, type Network, type Statement } from '../language/generated/ast.js';
+import { guarded } from './guard.js';
+import type { LayerRunner, LayerRunRequest } from './run-hook.js';
+
+export const CeinCommands = {
+  run: 'cein.run',
+  bench: 'cein.bench',
+  plan: 'cein.plan',
+} as const;
+
+/** What a command acts on: a top-level layer, a network, or a layer of a network. */
+export interface CommandTarget {
+  readonly uri: string;
+  readonly network?: string;
+  readonly layer?: string;
+}
+
+export type CommandFailure = { readonly error: string };
+
+export class CeinCommandHandler extends AbstractExecuteCommandHandler {
+  constructor(
+    private readonly shared: LangiumSharedServices,
+    private readonly runner: LayerRunner | undefined,
+  ) {
+    super();
+  }
+
+  override registerCommands(accept: ExecuteCommandAcceptor): void {
+    accept(CeinCommands.plan, ([target], token) => guarded('cein.plan', failure('planning failed'), () => this.plan(target, token)));
+    accept(CeinCommands.run, ([target], token) => guarded('cein.run', failure('run failed'), () => this.run('run', target, token)));
+    accept(CeinCommands.bench, ([target], token) => guarded('cein.bench', failure('benchmark failed'), () => this.run('bench', target, token)));
+  }
+
+  private plan(target: CommandTarget, token: CancellationToken): unknown {
+    const found = this.find(target);
+    if ('error' in found) return found;
+    const { services, node } = found;
+    const typing = services.typing.CeinTyping;
+    if (isNetwork(node)) {
+      const outcome = typing.networkPlan(node, token);
+      if (!outcome || 'unplanned' in outcome) return failure(`these layers cannot be planned yet: ${outcome ? outcome.unplanned.map((l) => l.name).join(', ') : node.name}`);
+      const layers = node.statements.filter(isLayer).map((layer, i) => ({ layer: layer.name, plan: outcome.plans[i] }));
+      return { network: node.name, layers, totals: outcome.totals };
+    }
+    const outcome = typing.planOf(node, token);
+    if (!outcome) return failure(`layer ${node.name} has problems; fix them first`);
+    if ('problem' in outcome) return failure(outcome.problem.message);
+    const types = typing.layerTypes(node)!;
+    return { layer: node.name, operands: types.operands.map((o) => ({ name: o.name, shape: o.shape })), plan: outcome.plan };
+  }
+
+  private async run(kind: LayerRunRequest['kind'], target: CommandTarget, token: CancellationToken): Promise<unknown> {
+    if (!this.runner) return failure('no runtime is available in this build of the language server');
+    const found = this.find(target);
+    if ('error' in found) return found;
+    const { services, node } = found;
+    if (isNetwork(node)) return failure('run a network layer by layer: pick one of its layers');
+    const typing = services.typing.CeinTyping;
+    const outcome = typing.planOf(node, token);
+    if (!outcome) return failure(`layer ${node.name} has problems; fix them first`);
+    if ('problem' in outcome) return failure(outcome.problem.message);
+    const types = typing.layerTypes(node)!;
+    return this.runner.run(
+      {
+        kind,
+        layer: node.name,
+        expression: node.expression,
+        operands: types.operands.map((o) => ({ name: o.name, shape: o.shape ?? [] })),
+        options: types.planOptions,
+        plan: outcome.plan,
+      },
+      token,
+    );
+  }
+
+  private find(target: CommandTarget | undefined): { services: CeinServices; node: Layer | Network } | CommandFailure {
+    if (!target?.uri) return failure('missing target: { uri, layer?, network? }');
+    const uri = URI.parse(target.uri);
+    const documents = this.shared.workspace.LangiumDocuments;
+    if (!documents.hasDocument(uri)) return failure(`unknown document ${target.uri}`);
+    const document: LangiumDocument = documents.getDocument(uri)!;
+    const services = this.shared.ServiceRegistry.getServices(uri) as CeinServices;
+    const file = document.parseResult.value as CeinFile;
+    const network = target.network ? file.statements.filter(isNetwork).find((n) => n.name === target.network) : undefined;
+    if (target.network && !network) return failure(`no network ${target.network} in ${target.uri}`);
+    if (!target.layer) return network ? { services, node: network } : failure('name a layer or a network');
+    const statements: readonly Statement[] = (network ?? file).statements;
+    const layer = statements.filter(isLayer).find((l) => l.name === target.layer);
+    return layer ? { services, node: layer } : failure(`no layer ${target.layer} in ${target.network ? `network ${target.network}` : target.uri}`);
+  }
+}
+
+function failure(error: string): CommandFailure {
+  return { error };
+}

@@ -1,0 +1,93 @@
+/**
+ * Hover texts (markdown). Every figure comes from the typing service, that is from the engine;
+ * this module only lays them out.
+ */
+import { formatIndex } from '../engine/notation.js';
+import { formatPadding } from '../engine/options.js';
+import type { Plan } from '../engine/plan.js';
+import type { ConvInfo, IndexInfo } from '../engine/shapes.js';
+import { formatCount, formatRatio, formatShape } from '../engine/summary.js';
+import type { PlanTotals } from '../engine/totals.js';
+import { formatPlanTree } from '../engine/tree-text.js';
+import { isLayerOutput, type Layer, type Network, type SizeConstant, type TensorSource } from '../language/generated/ast.js';
+import type { PlanOutcome } from '../language/typing/cein-typing.js';
+import type { LayerTypes } from '../language/typing/document-types.js';
+import { elementCount, f32Bytes, flopsText, versusLeftToRight } from './figures.js';
+
+export function expressionHover(types: LayerTypes, outcome: PlanOutcome | undefined): string {
+  const { layer } = types;
+  const shape = types.outputShape ? ` → \`${formatShape(types.outputShape)}\`` : '';
+  const title = `**layer ${layer.name}** · \`${layer.output?.name ?? '?'}\`${shape}`;
+  if (!outcome) return `${title}\n\nThe cost appears once the layer's problems are fixed.`;
+  if ('problem' in outcome) return `${title}\n\n${outcome.problem.message}`;
+  return [title, planTable(outcome.plan), memoryLine(outcome.plan), treeBlock(outcome.plan, types)].join('\n\n');
+}
+
+function planTable(plan: Plan): string {
+  const row = (order: string, macs: number, versus = formatRatio(macs, plan.macs)) => `| ${order} | ${formatCount(macs)} | ${formatCount(2 * macs)} | ${versus} |`;
+  const chosen = `${plan.optimal ? 'optimal' : 'best found (heuristic)'}, objective ${plan.objective}`;
+  return [
+    '| order | MACs | FLOPs | vs. chosen |',
+    '| --- | ---: | ---: | ---: |',
+    row(chosen, plan.macs, ''),
+    row('left-to-right', plan.naiveMacs),
+    ...(plan.rebuiltMacs !== null ? [row('rebuilt kernel', plan.rebuiltMacs)] : []),
+  ].join('\n');
+}
+
+function memoryLine(plan: Plan): string {
+  return `Largest intermediate: ${formatCount(plan.largestIntermediate)} elements (${f32Bytes(plan.largestIntermediate)} f32) · peak live: ${formatCount(plan.peakElements)} elements (${f32Bytes(plan.peakElements)} f32)`;
+}
+
+function treeBlock(plan: Plan, types: LayerTypes): string {
+  return ['```text', formatPlanTree(plan, types.operands.map((o) => o.name)), '```'].join('\n');
+}
+
+export function indexHover(types: LayerTypes, name: string): string {
+  const shown = formatIndex(name);
+  const info = types.analysis?.analysis?.byName.get(name);
+  if (!info) return `**${shown}** · index\n\nIts kind and sizes appear once the layer's problems are fixed.`;
+  const sizes = info.operands.map((k) => `| ${types.operands[k]?.name ?? `operand ${k + 1}`} | ${info.sizes[k]} |${roleIn(info, k)}`);
+  const table = ['| operand | size | |', '| --- | ---: | --- |', ...sizes].join('\n');
+  return [`**${shown}** · ${info.kind} index${info.inOutput ? ` · output size ${info.size}` : ' · summed'}`, table, ...convLines(info)].join('\n\n');
+}
+
+function roleIn(info: IndexInfo, k: number): string {
+  if (!info.conv) return ' |';
+  return info.conv.feature === k ? ' feature |' : ' filter |';
+}
+
+function convLines(info: IndexInfo): string[] {
+  const conv = info.conv;
+  if (!conv) return [];
+  return [
+    `output size **${conv.outputSize}** = ⌊(${conv.inputSize} + ${conv.lo} + ${conv.hi} − ${conv.extent}) / ${conv.stride}⌋ + 1`,
+    `stride ${conv.stride} · dilation ${conv.dilation} · padding ${paddingText(conv)} · mode ${conv.mode} · combined filter ${conv.kTotal}, dilated extent ${conv.extent}`,
+  ];
+}
+
+/** "1", "0:1", or a named padding with the amounts it resolves to: "same (1:1)". */
+function paddingText(conv: ConvInfo): string {
+  return conv.padding.kind === 'explicit' ? formatPadding(conv.padding) : `${formatPadding(conv.padding)} (${conv.lo}:${conv.hi})`;
+}
+
+export function tensorHover(source: TensorSource, shape: readonly number[] | undefined, requiresGrad?: boolean): string {
+  const what = isLayerOutput(source) ? `output of layer ${source.$container.name}` : source.role;
+  const title = `**${source.name}** · ${what}`;
+  if (!shape) return `${title}\n\nShape unknown until its problems are fixed.`;
+  const elements = elementCount(shape);
+  const grad = requiresGrad === undefined ? '' : requiresGrad ? ' · requires gradient' : ' · no gradient';
+  return `${title}${grad}\n\n\`${formatShape(shape)}\` · ${formatCount(elements)} elements · ${f32Bytes(elements)} f32`;
+}
+
+export function constantHover(constant: SizeConstant, value: number | undefined): string {
+  return `**${constant.name}** = ${value === undefined ? 'unknown' : value}`;
+}
+
+export function networkHover(network: Network, layers: readonly { layer: Layer; plan: Plan }[], totals: PlanTotals): string {
+  const rows = layers.map(({ layer, plan }) => `| ${layer.name} | ${formatShape(plan.outputShape)} | ${formatCount(plan.macs)} | ${versusLeftToRight(plan.macs, plan.naiveMacs)} |`);
+  return [
+    `**network ${network.name}** · ${totals.layers} layers · ${flopsText(totals.flops)} · ${versusLeftToRight(totals.macs, totals.naiveMacs)} · peak ${f32Bytes(totals.peakElements)}`,
+    ['| layer | output | MACs | |', '| --- | --- | ---: | --- |', ...rows].join('\n'),
+  ].join('\n\n');
+}

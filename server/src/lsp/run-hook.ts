@@ -1,0 +1,24 @@
+/**
+ * The hook between the editor commands `cein.run` / `cein.bench` and a runtime. A runtime
+ * implements LayerRunner and is passed to createCeinLanguageServer (see main.ts); without one,
+ * the commands answer that no runtime is available.
+ */
+import type { CancellationToken } from 'vscode-languageserver';
+import type { Plan } from '../engine/plan.js';
+import type { PlanOptions } from '../engine/planner.js';
+
+export interface LayerRunRequest {
+  /** run: execute once and check against the reference; bench: time repeated runs. */
+  readonly kind: 'run' | 'bench';
+  readonly layer: string;
+  readonly expression: string;
+  /** In expression order, with the shapes the plan was made for. */
+  readonly operands: readonly { readonly name: string; readonly shape: readonly number[] }[];
+  readonly options: PlanOptions;
+  readonly plan: Plan;
+}
+
+export interface LayerRunner {
+  /** The answer goes back to the client as the command's result; it must be plain JSON. */
+  run(request: LayerRunRequest, cancelToken: CancellationToken): Promise<unknown>;
+}

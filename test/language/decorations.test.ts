@@ -1,0 +1,97 @@
+/** What the editor draws over the text: code lenses, inlay hints and semantic tokens. */
+import { SemanticTokensDecoder } from 'langium/lsp';
+import { describe, expect, test } from 'vitest';
+import { cein, parseDocument, SMALL_CP } from './cein-test-kit.js';
+
+async function lenses(text: string) {
+  const document = await parseDocument(text);
+  const lenses = (await cein.lsp.CodeLensProvider!.provideCodeLens(document, { textDocument: { uri: document.uri.toString() } })) ?? [];
+  return lenses.map((l) => ({ line: l.range.start.line, title: l.command?.title, command: l.command?.command, arguments: l.command?.arguments }));
+}
+
+describe('code lens', () => {
+  test('above a layer: FLOPs, the ratio to left-to-right, peak memory, and the actions', async () => {
+    // Hand computed in hover.test.ts: 1,400 MACs = 2,800 FLOPs against 5,600 MACs left to right.
+    // Peak for the plan's order (((X·Us)·Kw)·Kh)·Ut: 100 + 100 live, then 100 + 200 = 300
+    // elements = 1,200 B = 1.17 KiB.
+    const found = await lenses(SMALL_CP);
+    const uri = found[1]!.arguments![0].uri;
+    expect(found).toEqual([
+      { line: 7, title: '2,800 FLOPs · 4.00x fewer than left-to-right · peak 1.17 KiB', command: '', arguments: undefined },
+      { line: 7, title: 'Run', command: 'cein.run', arguments: [{ uri, layer: 'cp' }] },
+      { line: 7, title: 'Benchmark', command: 'cein.bench', arguments: [{ uri, layer: 'cp' }] },
+      { line: 7, title: 'Show plan', command: 'cein.plan', arguments: [{ uri, layer: 'cp' }] },
+    ]);
+  });
+
+  test('above a network: its total; a layer of a network names the network in its actions', async () => {
+    // 24 + 40 MACs = 128 FLOPs (see hover.test.ts).
+    const source = 'input X[2, 3]\nweight A[3, 4]\nweight B[4, 5]\nnetwork n(X) {\n  layer a: Y1 = conv_einsum("ij,jk->ik", X, A)\n  layer b: Y2 = conv_einsum("ik,kl->il", Y1, B)\n}\n';
+    const found = await lenses(source);
+    expect(found.filter((l) => l.line === 3).map((l) => l.title)).toEqual(['2 layers · 128 FLOPs · same as left-to-right · peak 40 B', 'Show plan']);
+    expect(found.find((l) => l.line === 4 && l.title === 'Run')?.arguments?.[0]).toEqual(expect.objectContaining({ network: 'n', layer: 'a' }));
+  });
+
+  test('a layer with problems gets a lens that says so, without actions', async () => {
+    const found = await lenses('input X[2, 3]\nlayer l: Y = conv_einsum("ij->ix", X)\n');
+    expect(found).toEqual([{ line: 1, title: 'fix the problems to see the cost', command: '', arguments: undefined }]);
+  });
+});
+
+async function hints(text: string) {
+  const document = await parseDocument(text);
+  const end = document.textDocument.positionAt(text.length);
+  const hints = (await cein.lsp.InlayHintProvider!.getInlayHints(document, { textDocument: { uri: document.uri.toString() }, range: { start: { line: 0, character: 0 }, end } })) ?? [];
+  return hints.map((h) => ({ offset: document.textDocument.offsetAt(h.position), label: h.label }));
+}
+
+describe('inlay hints', () => {
+  test('the output shape after each layer call, and sizes written as arithmetic', async () => {
+    // h: 8 with a 3-filter, stride 2, padding 1: floor((8 + 2 - 3) / 2) + 1 = 4.
+    const text = 'let S = 6\nlet R = S / 2\ninput X[2, S, 8]\nweight K[3]\nweight W[5, 6]\nlayer a: Y = conv_einsum("bsh,h->bsh|h", X, K) { h: stride 2, padding 1 }\nlayer b: Z = conv_einsum("bsh,ts->bth", Y, W)\ninput Q[R]\nlayer c: P = conv_einsum("i->i", Q)\n';
+    expect(await hints(text)).toEqual([
+      { offset: text.indexOf('S / 2') + 5, label: '= 3' },
+      { offset: text.indexOf('8]') + 2, label: '= 2x6x8' },
+      { offset: text.indexOf('K) {') + 2, label: '→ 2x6x4' },
+      { offset: text.indexOf('Y, W)') + 5, label: '→ 2x5x4' },
+      { offset: text.indexOf('[R]') + 3, label: '= 3' },
+      { offset: text.indexOf('Q)') + 2, label: '→ 3' },
+    ]);
+  });
+
+  test('no shape hint for a layer with problems', async () => {
+    expect(await hints('input X[2, 3]\nlayer l: Y = conv_einsum("ij->ix", X)\n')).toEqual([]);
+  });
+});
+
+async function tokens(text: string) {
+  const document = await parseDocument(text);
+  const provider = cein.lsp.SemanticTokenProvider!;
+  const result = await provider.semanticHighlight(document, { textDocument: { uri: document.uri.toString() } });
+  return SemanticTokensDecoder.decode(result, provider.tokenTypes, document).map((t) => ({ offset: t.offset, text: t.text, type: t.tokenType }));
+}
+
+describe('semantic tokens', () => {
+  // b: batch (X, G and the output), s: contracted, t: free, h: conv, r: reduced (G only).
+  const TEXT = 'input X[2, 3, 8]\nweight G[2, 3, 4, 3, 5]\nlayer l: Y = conv_einsum("bsh,bsthr->bth|h", X, G) { h: padding 1 }\n';
+
+  test('indices in the string get a token type per kind', async () => {
+    const string = TEXT.indexOf('"bsh');
+    const inString = (await tokens(TEXT)).filter((t) => t.offset > string && t.offset < string + 20);
+    const typeOf = (letter: string) => [...new Set(inString.filter((t) => t.text === letter).map((t) => t.type))];
+    expect(typeOf('h')).toEqual(['function']);
+    expect(typeOf('b')).toEqual(['typeParameter']);
+    expect(typeOf('s')).toEqual(['enumMember']);
+    expect(typeOf('t')).toEqual(['variable']);
+    expect(typeOf('r')).toEqual(['parameter']);
+    expect(inString.filter((t) => t.text === 'h').length).toBe(4);
+  });
+
+  test('the index in the options block is typed like in the string; names and numbers are typed', async () => {
+    const all = await tokens(TEXT);
+    expect(all.find((t) => t.offset === TEXT.indexOf('h: padding'))?.type).toBe('function');
+    expect(all.find((t) => t.offset === TEXT.indexOf('X['))?.type).toBe('variable');
+    expect(all.find((t) => t.offset === TEXT.indexOf('l:'))?.type).toBe('function');
+    expect(all.find((t) => t.offset === TEXT.indexOf('2,'))?.type).toBe('number');
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * Hover texts. Every expected figure is computed by hand from the cost model of DESIGN.md
+ * section 3, in the comments next to it; none is taken from the engine.
+ */
+import type { LangiumDocument } from 'langium';
+import { describe, expect, test } from 'vitest';
+import { cein, parseDocument, SMALL_CP } from './cein-test-kit.js';
+
+async function hoverAt(document: LangiumDocument, offset: number): Promise<string | undefined> {
+  const hover = await cein.lsp.HoverProvider!.getHoverContent(document, { textDocument: { uri: document.uri.toString() }, position: document.textDocument.positionAt(offset) });
+  const contents = hover?.contents;
+  return contents && typeof contents === 'object' && 'value' in contents ? contents.value : undefined;
+}
+
+/** Hover over the n-th occurrence of `needle` (plus `shift` characters into it). */
+async function hover(text: string, needle: string, shift = 0, occurrence = 0): Promise<string | undefined> {
+  const document = await parseDocument(text);
+  let offset = -1;
+  for (let i = 0; i <= occurrence; i++) offset = text.indexOf(needle, offset + 1);
+  expect(offset).toBeGreaterThanOrEqual(0);
+  return hoverAt(document, offset + shift);
+}
+
+// Standard 3x3 conv: B=2, S=3, T=4, 5x5 maps, padding same.
+// MACs = B*T*S*H*W*9 = 2*4*3*5*5*9 = 5,400; FLOPs 10,800. One step, so left-to-right and the
+// rebuilt kernel are the same order. Peak: the output, 2*4*5*5 = 200 elements = 800 B.
+const STANDARD = `input X[2, 3, 5, 5]
+weight W[4, 3, 3, 3]
+layer conv: Y = conv_einsum("bshw,tshw->bthw|hw", X, W) { h: stride 2, padding 1 }
+`;
+
+describe('hover on an expression', () => {
+  test('a standard conv: MACs, FLOPs, the baselines, memory and the tree', async () => {
+    // With stride 2 and padding 1 along h the output is 3 rows: MACs = 2*4*3*3*5*9 = 3,240.
+    const text = await hover(STANDARD, 'conv_einsum');
+    expect(text).toContain('**layer conv** · `Y` → `2x4x3x5`');
+    expect(text).toContain('| optimal, objective flops | 3,240 | 6,480 |  |');
+    expect(text).toContain('| left-to-right | 3,240 | 6,480 | 1.00x |');
+    expect(text).toContain('| rebuilt kernel | 3,240 | 6,480 | 1.00x |');
+    // Peak: the output, 2*4*3*5 = 120 elements = 480 B.
+    expect(text).toContain('peak live: 120 elements (480 B f32)');
+    expect(text).toContain('```text\nbshw,tshw->bthw|hw  2x4x3x5  3,240 MACs\n');
+    expect(text).toMatch(/├─ X {2}2x3x5x5\n└─ W {2}4x3x3x3\n```/);
+  });
+
+  test('a CP layer: the best order against left-to-right and the rebuilt kernel', async () => {
+    // X[2,4,5,5], Ut, Us [2,4], Kh, Kw [2,3]; b=2 s=t=4 h=w=5 r=2, padding same.
+    // Best: X·Us (contract s) 2*4*5*5*2 = 400 -> brhw; ·Kh along h: (5*3)*b*r*w = 15*20 = 300;
+    //       ·Kw along w: 300; ·Ut (contract r) 2*2*5*5*4 = 400. Total 1,400 MACs = 2,800 FLOPs.
+    // Left-to-right: X·Ut outer 2*4*25*2*4 = 1,600; ·Us 1,600; ·Kh 15*2*5*2*4 = 1,200; ·Kw 1,200
+    //       = 5,600 = 4.00x.
+    // Rebuilt kernel: every order ends in the step that sums r over t,s,h,w: 2*4*4*3*3 = 288;
+    //       the cheapest halves are Us·Kh (2*4*3 = 24) and Ut·Kw (24), against 18 + 32 for
+    //       Kh·Kw and Us·Ut: kernel 336. X conv kernel 2*4*4*5*5*9 = 7,200; total 7,536 = 5.38x.
+    // Largest intermediate: brhw, 2*2*5*5 = 100 elements = 400 B.
+    const text = await hover(SMALL_CP, 'conv_einsum');
+    expect(text).toContain('| optimal, objective flops | 1,400 | 2,800 |  |');
+    expect(text).toContain('| left-to-right | 5,600 | 11.20k | 4.00x |');
+    expect(text).toContain('| rebuilt kernel | 7,536 | 15.07k | 5.38x |');
+    expect(text).toContain('Largest intermediate: 100 elements (400 B f32)');
+    const tree = text!.split('```text\n')[1]!.split('\n```')[0]!;
+    const steps = tree.split('\n').filter((line) => line.endsWith('MACs'));
+    expect(steps.map((line) => line.match(/(\S+) MACs$/)![1]).sort()).toEqual(['300', '300', '400', '400']);
+    for (const name of ['X', 'Ut', 'Us', 'Kh', 'Kw']) expect(tree).toMatch(new RegExp(`[├└]─ ${name} `));
+  });
+
+  test('hovering the layer name shows the same', async () => {
+    expect(await hover(SMALL_CP, 'cp:')).toContain('| optimal, objective flops | 1,400 |');
+  });
+
+  test('a layer with errors says the cost comes later', async () => {
+    expect(await hover('input X[2, 3]\nlayer l: Y = conv_einsum("ij->ix", X)\n', 'conv_einsum')).toContain("once the layer's problems are fixed");
+  });
+});
+
+describe('hover on an index', () => {
+  test('a conv index: kind, sizes per operand with feature and filter, output size and options', async () => {
+    // h: input 5, filter 3, stride 2, padding 1: floor((5 + 1 + 1 - 3) / 2) + 1 = 3.
+    const text = await hover(STANDARD, '"bshw', 3);
+    expect(text).toContain('**h** · conv index · output size 3');
+    expect(text).toContain('| X | 5 | feature |');
+    expect(text).toContain('| W | 3 | filter |');
+    expect(text).toContain('output size **3** = ⌊(5 + 1 + 1 − 3) / 2⌋ + 1');
+    expect(text).toContain('stride 2 · dilation 1 · padding 1 · mode zeros');
+  });
+
+  test('a conv index with the default padding shows what "same" resolves to', async () => {
+    // w: filter 3, same padding: lo = floor(2/2) = 1, hi = 1; output 5.
+    const text = await hover(STANDARD, '"bshw', 4);
+    expect(text).toContain('output size **5** = ⌊(5 + 1 + 1 − 3) / 1⌋ + 1');
+    expect(text).toContain('padding same (1:1)');
+  });
+
+  test('a contracted index', async () => {
+    const text = await hover(STANDARD, '"bshw', 2);
+    expect(text).toContain('**s** · contracted index · summed');
+    expect(text).toContain('| X | 3 |');
+    expect(text).toContain('| W | 3 |');
+  });
+
+  test('a free index, hovered in the output term', async () => {
+    expect(await hover(STANDARD, '->bthw', 3)).toContain('**t** · free index · output size 4');
+  });
+
+  test('a batch index', async () => {
+    const text = await hover('input X[2, 3]\ninput Z[2, 3]\nlayer l: Y = conv_einsum("ij,ij->i", X, Z)\n', '"ij', 1);
+    expect(text).toContain('**i** · batch index · output size 2');
+  });
+
+  test('an index in the options block', async () => {
+    expect(await hover(STANDARD, 'h: stride')).toContain('**h** · conv index');
+  });
+});
+
+describe('hover on names', () => {
+  test('a declared tensor: shape, elements and bytes', async () => {
+    // 2*3*5*5 = 150 elements = 600 B.
+    expect(await hover(STANDARD, 'X[')).toBe('**X** · input · no gradient\n\n`2x3x5x5` · 150 elements · 600 B f32');
+  });
+
+  test('a tensor used as an operand', async () => {
+    // 4*3*3*3 = 108 elements = 432 B.
+    expect(await hover(STANDARD, 'W)')).toBe('**W** · weight · requires gradient\n\n`4x3x3x3` · 108 elements · 432 B f32');
+  });
+
+  test('a layer output: the engine-inferred shape', async () => {
+    // 2*4*3*5 = 120 elements = 480 B.
+    expect(await hover(STANDARD, 'Y =')).toBe('**Y** · output of layer conv · requires gradient\n\n`2x4x3x5` · 120 elements · 480 B f32');
+  });
+
+  test('a size constant: its value', async () => {
+    expect(await hover('let S = 64\nlet R = S / 4\ninput X[R]\nlayer l: Y = conv_einsum("i->i", X)\n', 'R =')).toBe('**R** = 16');
+  });
+
+  test('a network: the total over its layers', async () => {
+    // a: ij,jk->ik with 2x3, 3x4: 2*3*4 = 24 MACs. b: ik,kl->il with 2x4, 4x5: 2*4*5 = 40 MACs.
+    // Total 64 MACs = 128 FLOPs. Peak: the larger output, 2*5 = 10 elements = 40 B.
+    const source = 'input X[2, 3]\nweight A[3, 4]\nweight B[4, 5]\nnetwork n(X) {\n  layer a: Y1 = conv_einsum("ij,jk->ik", X, A)\n  layer b: Y2 = conv_einsum("ik,kl->il", Y1, B)\n}\n';
+    const text = await hover(source, 'n(X)');
+    expect(text).toContain('**network n** · 2 layers · 128 FLOPs · same as left-to-right · peak 40 B');
+    expect(text).toContain('| a | 2x4 | 24 |');
+    expect(text).toContain('| b | 2x5 | 40 |');
+  });
+});
