@@ -15,4 +15,5 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'out/cli.cjs' }),
   build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'out/server.cjs' }),
   build({ ...common, entryPoints: ['bench/planner.ts'], outfile: 'out/bench-planner.cjs' }),
+  build({ ...common, entryPoints: ['bench/lsp.ts'], outfile: 'out/bench-lsp.cjs' }),
 ]);

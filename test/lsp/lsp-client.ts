@@ -53,12 +53,14 @@ export class LspClient {
 
   async open(uri: string, text: string): Promise<void> {
     this.versions.set(uri, 1);
+    this.diagnostics.delete(uri);
     await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'cein', version: 1, text } });
   }
 
   async change(uri: string, text: string): Promise<number> {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
+    this.diagnostics.delete(uri);
     await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
     return version;
   }
@@ -67,7 +69,10 @@ export class LspClient {
     await this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
   }
 
-  /** Waits until diagnostics for the document's current version (or any, without version support) arrive. */
+  /**
+   * Waits for the diagnostics of the document's current text: those published for its version,
+   * or, from a server that sends no version, the first published since the last open or change.
+   */
   async diagnosticsFor(uri: string, timeoutMs = 10_000): Promise<Diagnostic[]> {
     const deadline = Date.now() + timeoutMs;
     const wanted = this.versions.get(uri);

@@ -1,0 +1,106 @@
+/**
+ * The built language server (out/server.cjs) driven by a real LSP client over stdio, as an
+ * editor drives it. Expected figures are worked out by hand in the comments.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CodeLens, Hover, InlayHint, Position, SemanticTokens } from 'vscode-languageserver-protocol';
+import { LspClient } from './lsp-client.js';
+
+// B=2, S=3, T=4, 5x5 maps; stride 2 and padding 1 along h: floor((5+1+1-3)/2)+1 = 3 rows.
+// MACs = B*T*S*3*5*9 = 3,240; FLOPs 6,480; output 2x4x3x5.
+const STANDARD = `input X[2, 3, 5, 5]
+weight W[4, 3, 3, 3]
+layer conv: Y = conv_einsum("bshw,tshw->bthw|hw", X, W) { h: stride 2, padding 1 }
+`;
+const BROKEN = STANDARD.replace('->bthw', '->bxhw');
+
+function positionOf(text: string, needle: string, shift = 0): Position {
+  const offset = text.indexOf(needle) + shift;
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length - 1, character: before.at(-1)!.length };
+}
+
+const SERVER = 'out/server.cjs';
+let client: LspClient;
+const uri = 'file:///virtual/standard.cein';
+
+beforeAll(async () => {
+  expect(existsSync(SERVER), `${SERVER} is missing: run npm run build (npm test does)`).toBe(true);
+  client = await LspClient.start(SERVER);
+});
+
+afterAll(async () => {
+  await client?.stop();
+});
+
+describe('a real client over stdio', () => {
+  it('publishes no diagnostics for a valid document, and the error at the index for a broken one', async () => {
+    await client.open(uri, STANDARD);
+    expect(await client.diagnosticsFor(uri)).toEqual([]);
+
+    await client.change(uri, BROKEN);
+    const diagnostics = await client.diagnosticsFor(uri);
+    const unknown = diagnostics.find((d) => typeof d.message === 'string' && d.message.includes('output index x does not occur in any input'));
+    expect(unknown, JSON.stringify(diagnostics)).toBeDefined();
+    const at = positionOf(BROKEN, 'bxhw', 1);
+    expect(unknown!.range).toEqual({ start: at, end: { line: at.line, character: at.character + 1 } });
+    expect(unknown!.severity).toBe(1);
+
+    await client.change(uri, STANDARD);
+    expect(await client.diagnosticsFor(uri)).toEqual([]);
+  });
+
+  it('hovers a layer with its MACs and tree', async () => {
+    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(STANDARD, 'conv_einsum') });
+    const value = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
+    expect(value).toContain('3,240');
+    expect(value).toContain('6,480');
+    expect(value).toContain('2x4x3x5');
+  });
+
+  it('shows a code lens with the FLOPs and the Run / Benchmark / Show plan actions', async () => {
+    const lenses = await client.request<CodeLens[] | null>('textDocument/codeLens', { textDocument: { uri } });
+    const titles = (lenses ?? []).map((l) => l.command?.title ?? '');
+    expect(titles.some((t) => t.startsWith('6,480 FLOPs')), titles.join(' | ')).toBe(true);
+    for (const action of ['Run', 'Benchmark', 'Show plan']) expect(titles).toContain(action);
+  });
+
+  it('shows the output shape as an inlay hint', async () => {
+    const lines = STANDARD.split('\n').length;
+    const hints = await client.request<InlayHint[] | null>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: lines, character: 0 } } });
+    const labels = (hints ?? []).map((h) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')));
+    expect(labels.some((l) => l.includes('2x4x3x5')), labels.join(' | ')).toBe(true);
+  });
+
+  it('colours conv and batch indices differently', async () => {
+    const tokens = await client.request<SemanticTokens | null>('textDocument/semanticTokens/full', { textDocument: { uri } });
+    const decoded: { line: number; char: number; type: number }[] = [];
+    let line = 0;
+    let char = 0;
+    const data = tokens?.data ?? [];
+    for (let i = 0; i < data.length; i += 5) {
+      line += data[i]!;
+      char = data[i]! === 0 ? char + data[i + 1]! : data[i + 1]!;
+      decoded.push({ line, char, type: data[i + 3]! });
+    }
+    const typeAt = (p: Position) => decoded.find((t) => t.line === p.line && t.char === p.character)?.type;
+    const batch = typeAt(positionOf(STANDARD, '"bshw', 1));
+    const conv = typeAt(positionOf(STANDARD, '"bshw', 3));
+    const contracted = typeAt(positionOf(STANDARD, '"bshw', 2));
+    expect(batch).toBeDefined();
+    expect(conv).toBeDefined();
+    expect(contracted).toBeDefined();
+    expect(new Set([batch, conv, contracted]).size).toBe(3);
+  });
+
+  it('validates every sample with zero diagnostics', async () => {
+    for (const name of ['cp', 'tucker', 'tt', 'tr', 'cp-resnet34']) {
+      const sampleUri = pathToFileURL(`samples/${name}.cein`).href;
+      await client.open(sampleUri, readFileSync(`samples/${name}.cein`, 'utf8'));
+      expect(await client.diagnosticsFor(sampleUri), name).toEqual([]);
+    }
+    expect(client.alive).toBe(true);
+  });
+});
