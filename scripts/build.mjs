@@ -1,4 +1,4 @@
-// Bundles the CLI, the language server and the benchmarks with esbuild.
+// Bundles the CLI, the language server, the benchmarks and the VS Code extension with esbuild.
 import { build } from 'esbuild';
 
 const common = {
@@ -16,4 +16,12 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'out/server.cjs' }),
   build({ ...common, entryPoints: ['bench/planner.ts'], outfile: 'out/bench-planner.cjs' }),
   build({ ...common, entryPoints: ['bench/lsp.ts'], outfile: 'out/bench-lsp.cjs' }),
+  // The WebGPU worker process sits next to the bundles that start it (cli.cjs, server.cjs).
+  build({ ...common, entryPoints: ['server/src/runtime/jobs/worker-main.ts'], outfile: 'out/gpu-worker.cjs' }),
+  build({ ...common, entryPoints: ['bench/runtime.ts'], outfile: 'out/bench-runtime.cjs' }),
+  // The VS Code extension, its plan view (a browser bundle) and its extension-host test suite.
+  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'out/extension.cjs', external: ['vscode'], minify: true }),
+  build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['client/src/webview/view/main.ts'], outfile: 'out/plan-view.js', minify: true }),
+  build({ ...common, entryPoints: ['client/src/webview/view/plan-view.css'], outfile: 'out/plan-view.css' }),
+  build({ ...common, entryPoints: ['test/vscode/suite/index.ts'], outfile: 'out/test/vscode/suite.cjs', external: ['vscode', 'mocha'] }),
 ]);

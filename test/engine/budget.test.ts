@@ -3,7 +3,8 @@
  * back to a heuristic plan labelled as such, and repeated requests hit the cache.
  */
 import { describe, expect, it } from 'vitest';
-import { planExpression } from '../../server/src/engine/planner.js';
+import { planExpression, planFromTree } from '../../server/src/engine/planner.js';
+import { EngineError } from '../../server/src/engine/problems.js';
 import { CancelledError } from '../../server/src/engine/search.js';
 import { tnnExpression } from '../helpers/expressions.js';
 import { allTrees, CostModel, minBy } from './brute-force.js';
@@ -51,5 +52,18 @@ describe('planner budget and cancellation', () => {
       if (BigInt(plan.macs) === best) hits++;
     }
     expect(hits).toBeGreaterThanOrEqual(total * 0.7);
+  });
+});
+
+describe('planFromTree', () => {
+  it('refuses a tree that leaves out or repeats an operand', () => {
+    const text = 'ab,bc,cd->ad';
+    const shapes = [[2, 3], [3, 4], [4, 5]];
+    const missing = { left: { leaf: 0 }, right: { leaf: 1 } };
+    const repeated = { left: { left: { leaf: 0 }, right: { leaf: 1 } }, right: { leaf: 1 } };
+    expect(() => planFromTree(text, shapes, missing)).toThrow(/each of the 3 operands/);
+    expect(() => planFromTree(text, shapes, repeated)).toThrow(EngineError);
+    // ((0 1) 2): 2*3*4 + 2*4*5 = 24 + 40 = 64 MACs.
+    expect(planFromTree(text, shapes, { left: missing, right: { leaf: 2 } }).macs).toBe(64);
   });
 });

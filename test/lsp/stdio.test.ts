@@ -60,6 +60,14 @@ describe('a real client over stdio', () => {
     expect(value).toContain('2x4x3x5');
   });
 
+  it('answers cein.plan for the layer at a document position', async () => {
+    const answer = await client.request<Record<string, any>>('workspace/executeCommand', { command: 'cein.plan', arguments: [{ uri, position: positionOf(STANDARD, 'X, W') }] });
+    expect(answer.layer).toBe('conv');
+    expect(answer.plan.macs).toBe(3240);
+    const nowhere = await client.request<Record<string, any>>('workspace/executeCommand', { command: 'cein.plan', arguments: [{ uri, position: { line: 0, character: 2 } }] });
+    expect(nowhere.error).toContain('no layer or network at line 1');
+  });
+
   it('shows a code lens with the FLOPs and the Run / Benchmark / Show plan actions', async () => {
     const lenses = await client.request<CodeLens[] | null>('textDocument/codeLens', { textDocument: { uri } });
     const titles = (lenses ?? []).map((l) => l.command?.title ?? '');
@@ -103,4 +111,25 @@ describe('a real client over stdio', () => {
     }
     expect(client.alive).toBe(true);
   });
+
+  it('runs and benchmarks the layer on WebGPU through workspace/executeCommand, checked against float64', async () => {
+    const run = await client.request<Record<string, any>>('workspace/executeCommand', { command: 'cein.run', arguments: [{ uri, layer: 'conv' }] });
+    if ('error' in run && process.env.CEIN_REQUIRE_WEBGPU !== '1') {
+      console.warn(`\n!!! cein.run over LSP SKIPPED: ${run.error}\n!!! (set CEIN_REQUIRE_WEBGPU=1 to make this fail)\n`);
+      return;
+    }
+    expect(run.error, run.error).toBeUndefined();
+    expect(run.layer).toBe('conv');
+    expect(run.output.shape).toEqual([2, 4, 3, 5]);
+    // f32 on the device against the float64 reference: max abs error <= 1e-4 x max|y|.
+    expect(run.check.ok).toBe(true);
+    expect(run.check.maxAbsError).toBeLessThanOrEqual(1e-4 * run.check.maxAbsReference);
+
+    const bench = await client.request<Record<string, any>>('workspace/executeCommand', { command: 'cein.bench', arguments: [{ uri, layer: 'conv' }] });
+    expect(bench.error, bench.error).toBeUndefined();
+    const optimal = bench.plans.find((p: { name: string }) => p.name === 'optimal');
+    expect(optimal.macs).toBe(3240);
+    expect(optimal.time.medianMs).toBeGreaterThan(0);
+    expect(optimal.check.ok).toBe(true);
+  }, 120_000);
 });

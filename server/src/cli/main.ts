@@ -1,15 +1,17 @@
-/** The `cein` command line: check, plan, run and the samples job. */
+/** The `cein` command line: check, plan, run, bench and the samples job. */
 import { Command, Option } from 'commander';
 import { OBJECTIVES } from '../engine/options.js';
+import { benchCommand } from './commands/bench.js';
 import { checkCommand } from './commands/check.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
 import { samplesCommand } from './commands/samples.js';
 import { exitWith } from './exit.js';
 
-function withLayerOptions(command: Command): Command {
-  return command
-    .requiredOption('-e, --expr <spec>', 'conv_einsum expression, e.g. "bshw,rt,rs,rh,rw->bthw|hw"')
+const EXPRESSION_HELP = 'conv_einsum expression, e.g. "bshw,rt,rs,rh,rw->bthw|hw"';
+
+function withLayerOptions(command: Command, expression: 'required' | 'optional' = 'required'): Command {
+  return (expression === 'required' ? command.requiredOption('-e, --expr <spec>', EXPRESSION_HELP) : command.option('-e, --expr <spec>', EXPRESSION_HELP))
     .option('--stride <list>', 'stride per conv index, e.g. h=2,w=2')
     .option('--padding <list>', 'padding per conv index: integer, lo:hi, same, valid or full, e.g. h=1,w=0:1')
     .option('--dilation <list>', 'dilation per conv index, e.g. h=2')
@@ -38,16 +40,38 @@ withLayerOptions(program.command('run').description('evaluate the plan on .npy i
   .option('-i, --inputs <files>', 'comma-separated .npy files, one per operand')
   .option('-s, --shapes <list>', 'operand shapes for seeded random inputs (with --seed)')
   .option('--seed <n>', 'seed for random inputs', '1')
-  .option('-o, --out <file>', 'write the output here as .npy (float64 for the cpu backend)')
-  .addOption(new Option('--backend <name>', 'where to run').choices(['cpu']).default('cpu'))
-  .option('--check', 'also evaluate the definition directly and report the error against it')
+  .option('-o, --out <file>', 'write the output here as .npy (float64 for the cpu backend, float32 for webgpu)')
+  .addOption(new Option('--backend <name>', 'where to run').choices(['cpu', 'webgpu']).default('cpu'))
+  .option('--check', 'also report the error against a reference: the direct evaluation (cpu) or the CPU float64 plan (webgpu, exit 1 above 1e-4 x max|y|)')
+  .addOption(adapterOption())
+  .option('--timeout <seconds>', 'stop a webgpu run after this long (default 300)')
   .action((flags) => exitWith(runCommand(flags)));
+
+withLayerOptions(program.command('bench').description('time the optimal plan against left-to-right and rebuilt-kernel plans on the WebGPU device'), 'optional')
+  .argument('[file]', 'a samples list (JSON) to benchmark every layer of, instead of --expr')
+  .option('-s, --shapes <list>', 'operand shapes, e.g. 8x64x32x32,16x64,16x64,16x3,16x3')
+  .option('--seed <n>', 'seed for the random inputs', '1')
+  .option('--batch <n>', 'with a samples list: the size of the index named b')
+  .option('--warmup <n>', 'untimed runs first (they also compile the kernels)', '2')
+  .option('--repeats <n>', 'timed runs per plan', '10')
+  .option('--plans <list>', 'which plans: optimal,left-to-right,rebuilt-kernel')
+  .option('--check', 'check every plan against the CPU float64 reference (exit 1 above 1e-4 x max|y|)')
+  .addOption(adapterOption())
+  .option('--timeout <seconds>', 'stop a layer\'s benchmark after this long (default 600)')
+  .action((file, flags) => exitWith(benchCommand(file, flags)));
 
 program
   .command('samples')
-  .description('plan every layer of a samples list and run each at a small batch, checked against the direct evaluator')
+  .description('plan every layer of a samples list and run each at a small batch, checked against the direct evaluator (cpu) or the CPU float64 plan (webgpu)')
   .argument('[file]', 'samples list (JSON)', 'samples/expressions.json')
   .option('--json', 'print one JSON object')
+  .addOption(new Option('--backend <name>', 'where to run').choices(['cpu', 'webgpu']).default('cpu'))
+  .addOption(adapterOption())
+  .option('--timeout <seconds>', 'stop a layer\'s webgpu run after this long (default 300)')
   .action((file, flags) => exitWith(samplesCommand(file, flags)));
+
+function adapterOption(): Option {
+  return new Option('--adapter <kind>', 'webgpu adapter: a hardware GPU first, else the software fallback').choices(['auto', 'hardware', 'software']).default('auto');
+}
 
 program.parseAsync().catch((e: unknown) => exitWith(Promise.reject(e)));

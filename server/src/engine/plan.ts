@@ -75,8 +75,12 @@ export interface Plan extends PlanFigures {
   readonly optimal: boolean;
   /** MACs of the left-to-right order ((A B) C) ... */
   readonly naiveMacs: number;
+  /** The left-to-right tree, for executors that time the baselines. */
+  readonly naiveTree: PlanTree;
   /** MACs of rebuilding the full kernel first, then convolving the layer input; null without a layer input. */
   readonly rebuiltMacs: number | null;
+  /** The rebuilt-kernel tree: the layer input, then the kernel contracted in its cheapest order. */
+  readonly rebuiltTree: PlanTree | null;
   /** Operand treated as the layer input for the rebuilt-kernel baseline. */
   readonly layerInput: number | null;
   /** Objective value: MACs, training MACs (forward + gradients), or peak elements. */

@@ -48,8 +48,26 @@ export function planExpression(text: string, shapes: readonly (readonly number[]
 /** The plan of a given tree, with the same figures as planExpression. */
 export function planFromTree(text: string, shapes: readonly (readonly number[])[], tree: PlanTree, options: PlanOptions = {}): Plan {
   const analysis = analyzeOrThrow(text, shapes, options.conv ?? {});
+  checkTreeLeaves(tree, analysis.terms.length);
   const net = new Network(analysis, options.requiresGrad);
   return assemble(net, tree, false, options, performance.now());
+}
+
+/** A tree must hold every operand exactly once. */
+function checkTreeLeaves(tree: PlanTree, operandCount: number): void {
+  const seen: number[] = [];
+  const visit = (node: PlanTree): void => {
+    if ('leaf' in node) seen.push(node.leaf);
+    else {
+      visit(node.left);
+      visit(node.right);
+    }
+  };
+  visit(tree);
+  const sorted = [...seen].sort((a, b) => a - b);
+  if (sorted.length !== operandCount || sorted.some((leaf, k) => leaf !== k)) {
+    throw new EngineError([error('invalid-tree', `the tree's leaves are ${seen.join(', ')}; it must hold each of the ${operandCount} operands 0..${operandCount - 1} exactly once`)]);
+  }
 }
 
 export function planAnalysis(analysis: Analysis, options: PlanOptions = {}): Plan {
@@ -94,7 +112,8 @@ function capError(cap: number): EngineError {
 function assemble(net: Network, tree: PlanTree, optimal: boolean, options: PlanOptions, started: number, solved: ExactResult | null = null): Plan {
   const objective = options.objective ?? 'flops';
   const described = describeTree(net, tree, objective);
-  const naive = describeTree(net, leftToRightTree(net.operandCount), objective);
+  const naiveTree = leftToRightTree(net.operandCount);
+  const naive = describeTree(net, naiveTree, objective);
   const layerInput = options.layerInput ?? defaultLayerInput(net);
   const rebuilt = layerInput === null ? null : rebuiltKernelTree(net, layerInput, solved);
   const { analysis } = net;
@@ -113,7 +132,9 @@ function assemble(net: Network, tree: PlanTree, optimal: boolean, options: PlanO
     largestIntermediate: described.largestIntermediate,
     peakElements: described.peakElements,
     naiveMacs: naive.macs,
+    naiveTree,
     rebuiltMacs: rebuilt ? describeTree(net, rebuilt, objective).macs : null,
+    rebuiltTree: rebuilt,
     layerInput,
     objectiveValue: described.objectiveValue,
     planMs: performance.now() - started,

@@ -51,7 +51,8 @@ export type ProblemCode =
   | 'same-padding-stride'
   | 'padding-too-large'
   // planning
-  | 'memory-cap-infeasible';
+  | 'memory-cap-infeasible'
+  | 'invalid-tree';
 
 export function rangeText(expression: string, range: TextRange): string {
   return expression.slice(range.start, range.end);

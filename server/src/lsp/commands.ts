@@ -4,7 +4,7 @@
  */
 import { URI, type LangiumDocument } from 'langium';
 import { AbstractExecuteCommandHandler, type ExecuteCommandAcceptor, type LangiumSharedServices } from 'langium/lsp';
-import type { CancellationToken } from 'vscode-languageserver';
+import type { CancellationToken, Position } from 'vscode-languageserver';
 import type { CeinServices } from '../language/cein-module.js';
 import { isLayer, isNetwork, type CeinFile, type Layer, type Network, type Statement } from '../language/generated/ast.js';
 import { guarded } from './guard.js';
@@ -16,11 +16,15 @@ export const CeinCommands = {
   plan: 'cein.plan',
 } as const;
 
-/** What a command acts on: a top-level layer, a network, or a layer of a network. */
+/**
+ * What a command acts on: a top-level layer, a network, or a layer of a network, by name; or,
+ * without names, the layer (else the network) at a position in the document.
+ */
 export interface CommandTarget {
   readonly uri: string;
   readonly network?: string;
   readonly layer?: string;
+  readonly position?: Position;
 }
 
 export type CommandFailure = { readonly error: string };
@@ -89,6 +93,10 @@ export class CeinCommandHandler extends AbstractExecuteCommandHandler {
     const document: LangiumDocument = documents.getDocument(uri)!;
     const services = this.shared.ServiceRegistry.getServices(uri) as CeinServices;
     const file = document.parseResult.value as CeinFile;
+    if (target.position && !target.layer && !target.network) {
+      const node = nodeAt(file, document.textDocument.offsetAt(target.position));
+      return node ? { services, node } : failure(`no layer or network at line ${target.position.line + 1}`);
+    }
     const network = target.network ? file.statements.filter(isNetwork).find((n) => n.name === target.network) : undefined;
     if (target.network && !network) return failure(`no network ${target.network} in ${target.uri}`);
     if (!target.layer) return network ? { services, node: network } : failure('name a layer or a network');
@@ -100,4 +108,14 @@ export class CeinCommandHandler extends AbstractExecuteCommandHandler {
 
 function failure(error: string): CommandFailure {
   return { error };
+}
+
+/** The innermost layer, else network, whose text holds the offset. */
+function nodeAt(file: CeinFile, offset: number): Layer | Network | undefined {
+  const holds = (node: Layer | Network) => node.$cstNode !== undefined && node.$cstNode.offset <= offset && offset <= node.$cstNode.end;
+  for (const statement of file.statements) {
+    if (isLayer(statement) && holds(statement)) return statement;
+    if (isNetwork(statement) && holds(statement)) return statement.statements.filter(isLayer).find(holds) ?? statement;
+  }
+  return undefined;
 }

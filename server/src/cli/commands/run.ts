@@ -7,36 +7,44 @@ import { formatShape } from '../../engine/summary.js';
 import { compare, type Comparison } from '../../runtime/compare.js';
 import { evaluateDirect } from '../../runtime/cpu/direct.js';
 import { executePlan } from '../../runtime/cpu/execute.js';
-import type { Tensor } from '../../runtime/cpu/tensor.js';
+import { loadInputs } from '../../runtime/jobs/inputs.js';
+import type { LayerInputs } from '../../runtime/jobs/types.js';
 import { readNpy, writeNpy } from '../../runtime/npy.js';
-import { randomData, seededRandom } from '../../runtime/random.js';
+import { runOnWebGpu, type GpuFlags } from './run-webgpu.js';
 
-export interface RunFlags extends LayerFlags {
+export interface RunFlags extends LayerFlags, GpuFlags {
   readonly inputs?: string;
   readonly shapes?: string;
   readonly seed: string;
   readonly out?: string;
-  readonly backend: 'cpu';
+  readonly backend: 'cpu' | 'webgpu';
   readonly check?: boolean;
 }
 
-function loadInputs(flags: RunFlags): Tensor[] {
+type CliInputs = Extract<LayerInputs, { kind: 'tensors' | 'random' }>;
+
+/** The .npy files read, or seeded random inputs described (the WebGPU worker generates those itself, after checking the device's limits). */
+function inputSource(flags: RunFlags): CliInputs {
   if (flags.inputs) {
-    return flags.inputs.split(',').map((file) => {
+    const tensors = flags.inputs.split(',').map((file) => {
       const array = readNpy(readFileSync(file.trim()), file.trim());
       return { shape: array.shape, data: array.data };
     });
+    return { kind: 'tensors', tensors };
   }
   if (!flags.shapes) throw new UsageError('give --inputs a.npy,b.npy,... or --shapes with --seed for random inputs');
-  const random = seededRandom(Number(flags.seed));
-  return parseShapes(flags.shapes).map((shape) => ({ shape, data: randomData(shape, random) }));
+  return { kind: 'random', shapes: parseShapes(flags.shapes), seed: Number(flags.seed) };
 }
 
-export function runCommand(flags: RunFlags): number {
-  const inputs = loadInputs(flags);
+export function runCommand(flags: RunFlags): number | Promise<number> {
+  const source = inputSource(flags);
+  const shapes = source.kind === 'random' ? source.shapes : source.tensors.map((t) => t.shape);
   const options = planOptions(flags);
-  const { analysis, warnings } = analyzeLayer(flags.expr, inputs.map((t) => t.shape), options);
+  const { analysis, warnings } = analyzeLayer(flags.expr, shapes, options);
   const plan = forExpression(flags.expr, () => planAnalysis(analysis, options));
+  if (flags.backend === 'webgpu') return runOnWebGpu(flags, plan, source, warnings);
+
+  const inputs = loadInputs(source);
 
   const started = performance.now();
   const output = executePlan(plan, inputs);

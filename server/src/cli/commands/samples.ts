@@ -9,8 +9,10 @@ import { compare } from '../../runtime/compare.js';
 import { evaluateDirect } from '../../runtime/cpu/direct.js';
 import { executePlan } from '../../runtime/cpu/execute.js';
 import { randomData, seededRandom } from '../../runtime/random.js';
+import type { GpuFlags } from './run-webgpu.js';
+import { samplesOnWebGpu } from './samples-webgpu.js';
 
-interface SampleLayer {
+export interface SampleLayer {
   readonly name: string;
   readonly expr: string;
   readonly shapes: number[][];
@@ -21,22 +23,23 @@ interface SampleLayer {
 /** Relative error above which the plan's result and the direct evaluation disagree (both float64). */
 const TOLERANCE = 1e-9;
 
-function readSamples(file: string): SampleLayer[] {
+export function readSamples(file: string): SampleLayer[] {
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as { layers?: SampleLayer[] };
   if (!Array.isArray(parsed.layers)) throw new UsageError(`${file} has no "layers" list`);
   return parsed.layers;
 }
 
-function planLayer(expression: string, shapes: number[][], options: ConvFlags | undefined) {
+export function planLayer(expression: string, shapes: number[][], options: ConvFlags | undefined) {
   const conv = parseConvFlags(options ?? {});
   const result = analyze(expression, shapes, conv);
   if (!result.analysis) throw new ExpressionError(expression, new EngineError(result.problems));
   return { analysis: result.analysis, plan: planAnalysis(result.analysis, { conv }) };
 }
 
-export function samplesCommand(file: string, flags: { json?: boolean }): number {
+export function samplesCommand(file: string, flags: { json?: boolean; backend?: 'cpu' | 'webgpu' } & GpuFlags): number | Promise<number> {
   const layers = readSamples(file);
-  const notice = 'backend: cpu (float64 reference); the WebGPU runtime is not part of this build yet';
+  if (flags.backend === 'webgpu') return samplesOnWebGpu(layers, flags);
+  const notice = 'backend: cpu (float64 reference); add --backend webgpu to run the layers on the WebGPU device';
   const rows = layers.map((layer, k) => {
     const { plan } = planLayer(layer.expr, layer.shapes, layer.options);
     const small = planLayer(layer.expr, layer.runShapes, layer.options);

@@ -1,0 +1,189 @@
+/**
+ * The WebGPU runtime benchmark. Writes bench/reports/runtime.json, naming the adapter and the
+ * machine. Needs only node and the built package: `npm run bench:runtime`.
+ *
+ * 1. GEMM: the tiled GEMM kernel against the naive kernel (one invocation per output element)
+ *    on the same adapter, at several sizes, and against numpy's float32 matmul on the CPU when
+ *    python3 with numpy is at hand. Goal: GEMM >= 4x naive.
+ * 2. The paper's CP, Tucker, TT and TR layers: measured time of the optimal plan against the
+ *    left-to-right and rebuilt-kernel plans. Goal: measured speed-up >= half the FLOP ratio.
+ *    At CIFAR-10 ResNet sizes (batch scaled down from 128 to 16, for time) left-to-right needs
+ *    intermediates over the adapter's limits, so the layers also run at a medium size where
+ *    every plan fits.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { planExpression } from '../server/src/engine/planner.js';
+import { formatCount, formatRatio } from '../server/src/engine/summary.js';
+import { baselinePlans } from '../server/src/runtime/jobs/baselines.js';
+import { benchLayerJob, gflops, timing } from '../server/src/runtime/jobs/bench-layer.js';
+import type { BenchResult, Timing } from '../server/src/runtime/jobs/types.js';
+import { randomData, seededRandom } from '../server/src/runtime/random.js';
+import { uploadTensor } from '../server/src/runtime/webgpu/buffers.js';
+import { acquireGpu, formatAdapter, type Gpu } from '../server/src/runtime/webgpu/device.js';
+import { GpuProgram, type CompileOptions } from '../server/src/runtime/webgpu/program.js';
+import { machine } from './machine.js';
+
+const GEMM_SIZES = [128, 256, 512, 1024];
+const GEMM_ROUNDS = 7;
+
+interface LayerSize {
+  readonly config: string;
+  readonly batch: number;
+  readonly channels: number;
+  readonly map: number;
+  /** CP rank, Tucker ranks, TT ranks, TR ranks. */
+  readonly ranks: { cp: number; tucker: number; tt: number; tr: number };
+}
+
+const SIZES: LayerSize[] = [
+  { config: 'CIFAR-10 ResNet layer, batch 16', batch: 16, channels: 64, map: 32, ranks: { cp: 16, tucker: 16, tt: 16, tr: 8 } },
+  { config: 'medium: batch 8, 32 channels, 16x16 maps', batch: 8, channels: 32, map: 16, ranks: { cp: 8, tucker: 8, tt: 8, tr: 4 } },
+];
+
+function layers(size: LayerSize): { name: string; expr: string; shapes: number[][] }[] {
+  const { batch: b, channels: c, map: m, ranks } = size;
+  const x = [b, c, m, m];
+  return [
+    { name: 'CP', expr: 'bshw,rt,rs,rh,rw->bthw|hw', shapes: [x, [ranks.cp, c], [ranks.cp, c], [ranks.cp, 3], [ranks.cp, 3]] },
+    { name: 'Tucker', expr: 'bshw,(r1)t,(r2)s,(r1)(r2)hw->bthw|hw', shapes: [x, [ranks.tucker, c], [ranks.tucker, c], [ranks.tucker, ranks.tucker, 3, 3]] },
+    { name: 'TT', expr: 'bshw,(r1)t,(r1)(r2)h,(r2)(r3)w,(r3)s->bthw|hw', shapes: [x, [ranks.tt, c], [ranks.tt, ranks.tt, 3], [ranks.tt, ranks.tt, 3], [ranks.tt, c]] },
+    { name: 'TR', expr: 'bshw,(r0)(r1)t,(r1)(r2)h,(r2)(r3)w,(r3)(r0)s->bthw|hw', shapes: [x, [ranks.tr, ranks.tr, c], [ranks.tr, ranks.tr, 3], [ranks.tr, ranks.tr, 3], [ranks.tr, ranks.tr, c]] },
+  ];
+}
+
+/** Times programs on the same inputs in interleaved rounds, so that a busy machine slows all alike. */
+async function timeInterleaved(gpu: Gpu, programs: readonly GpuProgram[], buffers: readonly GPUBuffer[], rounds: number): Promise<Timing[]> {
+  const samples: number[][] = programs.map(() => []);
+  for (const program of programs) program.recycle(await program.run(buffers));
+  await gpu.device.queue.onSubmittedWorkDone();
+  for (let r = 0; r < rounds; r++) {
+    for (const [p, program] of programs.entries()) {
+      const started = performance.now();
+      const output = await program.run(buffers);
+      await gpu.device.queue.onSubmittedWorkDone();
+      samples[p]!.push(performance.now() - started);
+      program.recycle(output);
+    }
+  }
+  return samples.map(timing);
+}
+
+async function gemmBenchmark(gpu: Gpu) {
+  const variants: { name: string; options: CompileOptions }[] = [
+    { name: 'gemm', options: { kernel: 'gemm' } },
+    { name: gpu.adapter.software ? 'gemm staged (the GPU variant)' : 'gemm unstaged (the CPU-adapter variant)', options: { kernel: 'gemm', staged: gpu.adapter.software } },
+    { name: 'naive', options: { kernel: 'per-output' } },
+  ];
+  const rows = [];
+  for (const n of GEMM_SIZES) {
+    const plan = planExpression('ik,kj->ij', [[n, n], [n, n]]);
+    const random = seededRandom(n);
+    const buffers = plan.shapes.map((shape, k) => uploadTensor(gpu.device, randomData(shape, random), `operand ${k + 1}`));
+    const programs = await Promise.all(variants.map((v) => GpuProgram.compile(gpu, plan, v.options)));
+    const times = await timeInterleaved(gpu, programs, buffers, GEMM_ROUNDS);
+    const kernels = Object.fromEntries(variants.map((v, i) => [v.name, { kernel: programs[i]!.kernelLabels[0], time: times[i], gflops: gflops(plan.flops, times[i]!.medianMs) }]));
+    const ratio = times[2]!.medianMs / times[0]!.medianMs;
+    rows.push({ n, flops: plan.flops, kernels, gemmOverNaive: ratio });
+    console.log(`  ${n}x${n}x${n}: ${variants.map((v, i) => `${v.name} ${gflops(plan.flops, times[i]!.medianMs).toFixed(2)} GFLOP/s`).join(', ')}; gemm/naive ${ratio.toFixed(1)}x`);
+    programs.forEach((p) => p.destroy());
+    buffers.forEach((b) => b.destroy());
+  }
+  return rows;
+}
+
+/** numpy's float32 matmul at the same sizes, when python3 with numpy is installed. */
+function numpyMatmul(): { library: string; rows: { n: number; gflops: number }[] } | null {
+  const script = [
+    'import json, time, numpy as np',
+    'rows = []',
+    `for n in ${JSON.stringify(GEMM_SIZES)}:`,
+    '    a = np.random.rand(n, n).astype(np.float32)',
+    '    b = np.random.rand(n, n).astype(np.float32)',
+    '    a @ b',
+    '    times = []',
+    `    for _ in range(${GEMM_ROUNDS}):`,
+    '        started = time.perf_counter()',
+    '        a @ b',
+    '        times.append(time.perf_counter() - started)',
+    '    median = sorted(times)[len(times) // 2]',
+    '    rows.append({"n": n, "gflops": 2 * n ** 3 / median / 1e9})',
+    'print(json.dumps({"library": "numpy " + np.__version__, "rows": rows}))',
+  ].join('\n');
+  const result = spawnSync('python3', ['-c', script], { encoding: 'utf8', timeout: 120_000 });
+  if (result.status !== 0) return null;
+  try {
+    return JSON.parse(result.stdout) as { library: string; rows: { n: number; gflops: number }[] };
+  } catch {
+    return null;
+  }
+}
+
+function summarizeLayer(config: string, name: string, result: BenchResult) {
+  const [optimal, ...baselines] = result.plans;
+  const comparisons = baselines.map((p) => {
+    const measured = p.time && optimal?.time ? p.time.medianMs / optimal.time.medianMs : null;
+    return { plan: p.name, flopRatio: p.flopRatio, measuredRatio: measured, goalMet: measured === null ? null : measured >= p.flopRatio / 2, skipped: p.skipped ?? null };
+  });
+  for (const p of result.plans) {
+    const time = p.time ? `${p.time.medianMs.toFixed(2)} ms (min ${p.time.minMs.toFixed(2)}, max ${p.time.maxMs.toFixed(2)}), ${(p.gflops ?? 0).toFixed(2)} GFLOP/s` : `skipped: ${p.skipped}`;
+    console.log(`    ${p.name.padEnd(15)} ${formatCount(p.macs).padStart(8)} MACs  ${time}${p.check && !p.check.ok ? '  CHECK FAILED' : ''}`);
+  }
+  for (const c of comparisons) {
+    if (c.measuredRatio === null) continue;
+    console.log(`    optimal vs ${c.plan}: FLOPs ${formatRatio(c.flopRatio, 1)}, measured ${formatRatio(c.measuredRatio, 1)} (goal >= ${formatRatio(c.flopRatio / 2, 1)}: ${c.goalMet ? 'met' : 'MISSED'})`);
+  }
+  return { config, layer: name, expression: result.expression, shapes: result.shapes, plans: result.plans, comparisons };
+}
+
+async function main(): Promise<void> {
+  const gpu = await acquireGpu();
+  try {
+    console.log(`adapter: ${formatAdapter(gpu.adapter)}`);
+    console.log('GEMM (ik,kj->ij), median of interleaved runs:');
+    const gemm = await gemmBenchmark(gpu);
+    const numpy = numpyMatmul();
+    if (numpy) console.log(`  ${numpy.library} float32 on the CPU: ${numpy.rows.map((r) => `${r.n}: ${r.gflops.toFixed(1)} GFLOP/s`).join(', ')}`);
+
+    const layerRows = [];
+    for (const size of SIZES) {
+      console.log(`\n${size.config}:`);
+      for (const layer of layers(size)) {
+        console.log(`  ${layer.name}: ${layer.expr} ${layer.shapes.map((s) => s.join('x')).join(', ')}`);
+        const plans = baselinePlans(layer.expr, layer.shapes);
+        const result = await benchLayerJob(gpu, { plans, inputs: { kind: 'random', shapes: layer.shapes, seed: 1 }, warmup: 2, repeats: 7, check: true });
+        layerRows.push(summarizeLayer(size.config, layer.name, result));
+      }
+    }
+
+    const gemmGoal = { target: 'gemm >= 4x naive', met: gemm.every((r) => r.gemmOverNaive >= 4), ratios: gemm.map((r) => ({ n: r.n, ratio: r.gemmOverNaive })) };
+    const compared = layerRows.flatMap((l) => l.comparisons.filter((c) => c.goalMet !== null).map((c) => ({ layer: `${l.layer} (${l.config})`, ...c })));
+    const layerGoal = { target: 'measured speed-up >= half the FLOP ratio', met: compared.every((c) => c.goalMet), comparisons: compared };
+    const numpyComparison = numpy?.rows.map((r) => {
+      const ours = gemm.find((g) => g.n === r.n)!;
+      return { n: r.n, numpyGflops: r.gflops, gemmGflops: ours.kernels['gemm']!.gflops, gemmOverNumpy: ours.kernels['gemm']!.gflops / r.gflops };
+    }) ?? null;
+    const report = {
+      benchmark: 'runtime',
+      date: new Date().toISOString(),
+      machine: machine(),
+      adapter: gpu.adapter,
+      limits: { maxStorageBufferBindingSize: gpu.limits.maxStorageBufferBindingSize, maxComputeInvocationsPerWorkgroup: gpu.limits.maxComputeInvocationsPerWorkgroup, maxComputeWorkgroupStorageSize: gpu.limits.maxComputeWorkgroupStorageSize },
+      gemm,
+      numpy: numpy ? { library: numpy.library, note: 'float32 matmul on the CPU cores (OpenBLAS), for scale', comparison: numpyComparison } : null,
+      layers: layerRows,
+      goals: { gemm: gemmGoal, layers: layerGoal },
+    };
+    mkdirSync('bench/reports', { recursive: true });
+    writeFileSync('bench/reports/runtime.json', `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`\ngoals: GEMM >= 4x naive ${gemmGoal.met ? 'met' : 'MISSED'}; measured speed-up >= half the FLOP ratio ${layerGoal.met ? 'met' : 'MISSED'} (${compared.filter((c) => c.goalMet).length} of ${compared.length})`);
+    console.log('report: bench/reports/runtime.json');
+  } finally {
+    gpu.release();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 1;
+});

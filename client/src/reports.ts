@@ -1,0 +1,39 @@
+/** Run and benchmark answers as the lines a user reads: in a notification and the output channel. */
+import { formatCount, formatShape } from '../../server/src/engine/summary.js';
+import type { BenchReport, ErrorCheck, RunReport } from './protocol.js';
+
+const ORDER_NAMES = { optimal: 'optimal', 'left-to-right': 'left-to-right', 'rebuilt-kernel': 'rebuilt kernel' } as const;
+
+export function backendText(report: { backend: string; adapter?: string }): string {
+  const backend = report.backend === 'webgpu' ? 'WebGPU' : report.backend === 'cpu' ? 'CPU' : report.backend;
+  return report.adapter ? `${backend} (${report.adapter})` : backend;
+}
+
+export function checkText(check: ErrorCheck | null): string {
+  if (!check) return 'not checked against the reference';
+  const verdict = check.ok === undefined ? '' : check.ok ? ', within tolerance' : ', OVER tolerance';
+  return `max abs error ${check.maxAbsError.toExponential(2)} (relative ${check.relativeError.toExponential(2)}${verdict}) vs the float64 reference`;
+}
+
+/** "cp ran on WebGPU (llvmpipe) in 12.3 ms: output 2x8x8x8, max abs error 1.2e-7 (...) vs the float64 reference" */
+export function runSummary(report: RunReport): string {
+  return `${report.layer} ran on ${backendText(report)} in ${report.runMs.toFixed(1)} ms: output ${formatShape(report.outputShape)}, ${checkText(report.check)}`;
+}
+
+export function benchSummary(report: BenchReport): string {
+  const timings = report.orders.map((o) => `${ORDER_NAMES[o.order]} ${o.medianMs.toFixed(2)} ms`);
+  return `${report.layer} on ${backendText(report)}, median of ${report.repeats}: ${timings.join(', ')}`;
+}
+
+/** The benchmark as a table for the output channel. */
+export function benchTable(report: BenchReport): string[] {
+  const lines = [benchSummary(report), '  order            median ms     min ms     max ms        MACs   GFLOP/s'];
+  for (const o of report.orders) {
+    const gflops = o.gflops === undefined ? '' : o.gflops.toFixed(2);
+    lines.push(
+      `  ${ORDER_NAMES[o.order].padEnd(14)} ${o.medianMs.toFixed(3).padStart(11)} ${o.minMs.toFixed(3).padStart(10)} ${o.maxMs.toFixed(3).padStart(10)} ${formatCount(o.macs).padStart(11)} ${gflops.padStart(9)}`,
+    );
+  }
+  report.steps.forEach((step, i) => lines.push(`  step ${i + 1}: ${step.spec}  ${step.medianMs.toFixed(3)} ms`));
+  return lines;
+}

@@ -1,0 +1,14 @@
+/** Messages between the extension and the "cein Plan" webview. Both sides import this file. */
+import type { BenchReport, LayerAction, PlanResult, RunReport } from '../protocol.js';
+
+export type ToView =
+  | { readonly type: 'loading'; readonly title: string }
+  | { readonly type: 'plan'; readonly title: string; readonly result: PlanResult; readonly runnable: boolean }
+  | { readonly type: 'error'; readonly title: string; readonly message: string }
+  | { readonly type: 'run'; readonly report: RunReport }
+  | { readonly type: 'benchmark'; readonly report: BenchReport };
+
+export type FromView =
+  | { readonly type: 'ready' }
+  | { readonly type: 'action'; readonly action: LayerAction }
+  | { readonly type: 'export' };

@@ -1,0 +1,46 @@
+/**
+ * cein.run and cein.bench on the WebGPU runtime: the planned layer runs in the GPU worker
+ * process (a hung or lost device never takes the server down), on seeded random inputs,
+ * checked against the float64 CPU reference. Progress goes to the client as LSP work-done
+ * progress; cancelling the request or the progress aborts the job.
+ */
+import type { CancellationToken, Connection } from 'vscode-languageserver';
+import { baselinePlans } from '../runtime/jobs/baselines.js';
+import type { LayerInputs, Progress } from '../runtime/jobs/types.js';
+import { benchLayer, runLayer } from '../runtime/jobs/worker-client.js';
+import type { LayerRunner, LayerRunRequest } from './run-hook.js';
+
+const RUN_TIMEOUT_MS = 120_000;
+const BENCH_TIMEOUT_MS = 600_000;
+const INPUT_SEED = 1;
+
+export class GpuLayerRunner implements LayerRunner {
+  constructor(private readonly connection: Connection) {}
+
+  async run(request: LayerRunRequest, cancelToken: CancellationToken): Promise<unknown> {
+    const abort = new AbortController();
+    const stop = () => abort.abort();
+    const listener = cancelToken.onCancellationRequested(stop);
+    const progress = await this.connection.window.createWorkDoneProgress();
+    progress.begin(`cein: ${request.kind === 'run' ? 'running' : 'benchmarking'} ${request.layer}`, 0, 'starting the GPU worker', true);
+    const progressListener = progress.token.onCancellationRequested(stop);
+    const onProgress = ({ message, fraction }: Progress) => progress.report(fraction === undefined ? 0 : Math.round(fraction * 100), message);
+    const inputs: LayerInputs = { kind: 'random', shapes: request.operands.map((o) => o.shape), seed: INPUT_SEED };
+    try {
+      if (request.kind === 'run') {
+        const result = await runLayer({ plan: request.plan, inputs, check: true }, { signal: abort.signal, onProgress, timeoutMs: RUN_TIMEOUT_MS });
+        // Tensor data stays here; the client shows the shape and the error against the reference.
+        return { ...result, output: { shape: result.output.shape }, layer: request.layer, backend: 'webgpu' };
+      }
+      const plans = baselinePlans(request.expression, inputs.shapes, request.options);
+      const result = await benchLayer({ plans, inputs, check: true }, { signal: abort.signal, onProgress, timeoutMs: BENCH_TIMEOUT_MS });
+      return { ...result, layer: request.layer, backend: 'webgpu' };
+    } catch (e) {
+      return { error: e instanceof Error ? e.message : String(e) };
+    } finally {
+      listener.dispose();
+      progressListener.dispose();
+      progress.done();
+    }
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Run and benchmark jobs as plain data, so they can cross into the worker process: what to run
+ * (plans made by the engine, inputs) and what comes back. The language server and the CLI build
+ * requests; the worker executes them.
+ */
+import type { Plan } from '../../engine/plan.js';
+import type { Comparison } from '../compare.js';
+import type { Tensor } from '../cpu/tensor.js';
+import type { AdapterDescription, AdapterPreference } from '../webgpu/device.js';
+import type { KernelChoice } from '../webgpu/kernels.js';
+
+export type LayerInputs =
+  | { readonly kind: 'random'; readonly shapes: readonly (readonly number[])[]; readonly seed: number }
+  | { readonly kind: 'files'; readonly files: readonly string[] }
+  | { readonly kind: 'tensors'; readonly tensors: readonly Tensor[] };
+
+export interface RunRequest {
+  readonly plan: Plan;
+  readonly inputs: LayerInputs;
+  /** Also run the plan on the CPU in float64 and report the error against it. */
+  readonly check?: boolean;
+  readonly adapter?: AdapterPreference;
+  readonly kernel?: KernelChoice;
+}
+
+/** Error of the device's f32 result against the CPU float64 reference, with the pass/fail rule. */
+export interface Check extends Comparison {
+  /** Largest relative error accepted: maxAbsError <= tolerance * maxAbsReference. */
+  readonly tolerance: number;
+  readonly ok: boolean;
+}
+
+export interface RunResult {
+  readonly adapter: AdapterDescription;
+  readonly output: Tensor;
+  /** Kernels per step. */
+  readonly kernels: readonly string[];
+  readonly compileMs: number;
+  readonly uploadMs: number;
+  readonly computeMs: number;
+  readonly readMs: number;
+  readonly check: Check | null;
+}
+
+export type BaselineName = 'optimal' | 'left-to-right' | 'rebuilt-kernel';
+
+export interface BenchRequest {
+  /** The plans to time on the same inputs; the first is the one the others are compared with. */
+  readonly plans: readonly { readonly name: BaselineName; readonly plan: Plan }[];
+  readonly inputs: LayerInputs;
+  readonly warmup?: number;
+  readonly repeats?: number;
+  /** Check every plan's result against the CPU float64 reference. */
+  readonly check?: boolean;
+  readonly adapter?: AdapterPreference;
+  readonly kernel?: KernelChoice;
+}
+
+export interface Timing {
+  readonly medianMs: number;
+  readonly minMs: number;
+  readonly maxMs: number;
+  readonly runs: number;
+}
+
+export interface StepBenchmark {
+  readonly spec: string;
+  readonly kind: string;
+  readonly macs: number;
+  readonly kernels: string;
+  readonly time: Timing;
+  readonly gflops: number;
+}
+
+export interface PlanBenchmark {
+  readonly name: BaselineName;
+  readonly macs: number;
+  readonly flops: number;
+  /** This plan's FLOPs over the first plan's. */
+  readonly flopRatio: number;
+  /** Present when the plan could not run here (e.g. an intermediate over the device's limits). */
+  readonly skipped?: string;
+  readonly time?: Timing;
+  /** FLOPs over the median time. */
+  readonly gflops?: number;
+  /** Median time over the first plan's median time. */
+  readonly timeRatio?: number;
+  readonly steps?: readonly StepBenchmark[];
+  readonly check?: Check | null;
+}
+
+export interface BenchResult {
+  readonly adapter: AdapterDescription;
+  readonly expression: string;
+  readonly shapes: readonly (readonly number[])[];
+  readonly warmup: number;
+  readonly repeats: number;
+  readonly plans: readonly PlanBenchmark[];
+}
+
+export interface Progress {
+  readonly message: string;
+  /** 0..1 when known. */
+  readonly fraction?: number;
+}
+
+export type ProgressSink = (progress: Progress) => void;

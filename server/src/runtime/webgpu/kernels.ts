@@ -1,0 +1,117 @@
+/**
+ * Which kernels run a plan step: a padding kernel per input that needs one, then the step
+ * itself as a tiled GEMM when it is a product big enough along m, n and k to fill tiles, or
+ * with one invocation per output element otherwise. Tile sizes follow the device's limits.
+ */
+import type { PlanStep } from '../../engine/plan.js';
+import { extentOf, gemmLayout, perOutputLayout, prefersSwap, swapInputs } from './layout.js';
+import { stepNest, zeroPaddedAxes, type StepNest } from './step-nest.js';
+import type { KernelSource, Spread } from './wgsl/common.js';
+import { perOutputKernel } from './wgsl/per-output.js';
+import { gemmKernel, invocationsOf, workgroupBytesOf, type GemmTiles } from './wgsl/gemm.js';
+import { padKernel } from './wgsl/pad.js';
+
+export type KernelChoice = 'auto' | 'per-output' | 'gemm';
+
+export interface DeviceShape {
+  /** A CPU-backed adapter (llvmpipe and the like). */
+  readonly software: boolean;
+  readonly maxInvocations: number;
+  readonly maxWorkgroupSizeX: number;
+  readonly maxWorkgroupBytes: number;
+}
+
+export interface StepKernels {
+  /** Per input: the kernel padding it, or null when the input is read as is. */
+  readonly pads: readonly (KernelSource | null)[];
+  readonly main: KernelSource;
+  /** Whether the main kernel binds the step's inputs in reverse order. */
+  readonly swapped: boolean;
+  /** Per input: the shape of its padded copy, or null when none. */
+  readonly paddedShapes: readonly (readonly number[] | null)[];
+}
+
+/** Below these extents a GEMM tile would be mostly empty, and the per-output kernel is faster. */
+const GEMM_MIN = { m: 8, n: 8, k: 8 };
+
+export function stepKernels(step: PlanStep, device: DeviceShape, choice: KernelChoice = 'auto', staged?: boolean): StepKernels {
+  const withCopies = stepNest(step);
+  const gemm = usesGemm(withCopies, choice);
+  // The GEMM kernels read padded copies; the per-output kernel reads zero padding virtually, through guards.
+  const reading = !gemm && zeroPaddedAxes(step).length > 0 ? stepNest(step, { guardZeroPadding: true }) : withCopies;
+  const pads = reading.pads.map((pads, input) => (pads.length > 0 ? padKernel(step.inputShapes[input]!, pads, spreadFor(device)) : null));
+  const paddedShapes = reading.pads.map((pads, input) => (pads.length > 0 ? reading.readShapes[input]! : null));
+  const swapped = prefersSwap(reading);
+  const nest = swapped ? swapInputs(reading) : reading;
+  const main = gemm ? tiledGemm(nest, device, staged) : perOutputKernel(nest, perOutputLayout(nest), spreadFor(device));
+  return { pads, main, swapped, paddedShapes };
+}
+
+function tiledGemm(nest: StepNest, device: DeviceShape, staged: boolean | undefined): KernelSource {
+  const layout = gemmLayout(nest);
+  return gemmKernel(nest, layout, chooseTiles(extentOf(layout.m), extentOf(layout.n), device, staged));
+}
+
+function usesGemm(nest: StepNest, choice: KernelChoice): boolean {
+  if (nest.operands !== 2 || choice === 'per-output') return false;
+  if (choice === 'gemm') return true;
+  const layout = gemmLayout(nest);
+  return extentOf(layout.m) >= GEMM_MIN.m && extentOf(layout.n) >= GEMM_MIN.n && extentOf(layout.k) >= GEMM_MIN.k;
+}
+
+/** Tiles for the device: staged through workgroup memory on GPUs, read directly on CPU-backed adapters. */
+export function chooseTiles(m: number, n: number, device: DeviceShape, staged = !device.software): GemmTiles {
+  const tiles = staged ? stagedTiles(m, n, device) : unstagedTiles(m, n, device);
+  if (invocationsOf(tiles) > invocationLimit(device) || workgroupBytesOf(tiles) > device.maxWorkgroupBytes) {
+    throw new Error(`the device's compute limits (${invocationLimit(device)} invocations, ${device.maxWorkgroupBytes} bytes of workgroup memory) are below what the smallest GEMM tile needs`);
+  }
+  return tiles;
+}
+
+/**
+ * Square-ish tiles no larger than the problem (16, 32 or 64 per side), a 4x4 register block
+ * grown to 8 along a side while the workgroup would exceed the invocation limit, and a K-tile
+ * of 16 halved while the staged tiles exceed workgroup memory.
+ */
+function stagedTiles(m: number, n: number, device: DeviceShape): GemmTiles {
+  const side = (extent: number) => (extent >= 48 ? 64 : extent >= 24 ? 32 : 16);
+  let tiles: GemmTiles = { tm: side(m), tn: side(n), tk: 16, rm: 4, rn: 4, staged: true };
+  const limit = invocationLimit(device);
+  while (invocationsOf(tiles) > limit && (tiles.rm < 8 || tiles.rn < 8)) {
+    tiles = tiles.rm <= tiles.rn ? { ...tiles, rm: tiles.rm * 2 } : { ...tiles, rn: tiles.rn * 2 };
+  }
+  while (invocationsOf(tiles) > limit && (tiles.tm > tiles.rm || tiles.tn > tiles.rn)) {
+    tiles = tiles.tm / tiles.rm >= tiles.tn / tiles.rn ? { ...tiles, tm: tiles.tm / 2 } : { ...tiles, tn: tiles.tn / 2 };
+  }
+  while (workgroupBytesOf(tiles) > device.maxWorkgroupBytes && tiles.tk > 1) tiles = { ...tiles, tk: tiles.tk / 2 };
+  return tiles;
+}
+
+/**
+ * Small workgroups of 16 invocations (two 256-bit vectors on llvmpipe, which pays per workgroup
+ * and per vector in it; 16 measured best for skinny products, as fast as 8 for square ones),
+ * each an 8x8 register block (smaller when the problem is), laid out to cover n first.
+ */
+function unstagedTiles(m: number, n: number, device: DeviceShape): GemmTiles {
+  const rm = Math.min(8, powerOfTwoAtLeast(m));
+  const rn = Math.min(8, powerOfTwoAtLeast(n));
+  const lanes = Math.min(UNSTAGED_LANES, invocationLimit(device));
+  const columns = Math.min(lanes, powerOfTwoAtLeast(Math.ceil(n / rn)));
+  return { tm: (lanes / columns) * rm, tn: columns * rn, tk: 0, rm, rn, staged: false };
+}
+
+const UNSTAGED_LANES = 16;
+
+function powerOfTwoAtLeast(x: number): number {
+  return 2 ** Math.ceil(Math.log2(Math.max(1, x)));
+}
+
+function invocationLimit(device: DeviceShape): number {
+  return Math.min(device.maxInvocations, device.maxWorkgroupSizeX);
+}
+
+/** Elementwise kernels: 64-invocation workgroups on GPUs; one 8-lane vector taking 32 elements per lane on CPU rasterizers. */
+function spreadFor(device: DeviceShape): Spread {
+  const limit = invocationLimit(device);
+  return device.software ? { workgroupSize: Math.min(8, limit), perInvocation: 32 } : { workgroupSize: Math.min(64, limit), perInvocation: 1 };
+}

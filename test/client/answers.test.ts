@@ -1,0 +1,85 @@
+/** Reading the server's run and benchmark answers into what the editor shows. */
+import { describe, expect, it } from 'vitest';
+import { readBenchAnswer, readRunAnswer } from '../../client/src/answers.js';
+import { benchTable, runSummary } from '../../client/src/reports.js';
+
+const target = { uri: 'file:///w/small-cp.cein', layer: 'cp' };
+const llvmpipe = {
+  name: 'llvmpipe',
+  vendor: 'mesa',
+  architecture: '',
+  description: '',
+  backend: 'opengles' as const,
+  featureLevel: 'compatibility' as const,
+  software: true,
+};
+
+describe('readRunAnswer', () => {
+  it('reads the runtime result: adapter, output shape, compute time and the check', () => {
+    const report = readRunAnswer(
+      {
+        layer: 'cp',
+        adapter: llvmpipe,
+        output: { shape: [2, 8, 8, 8] },
+        kernels: [],
+        compileMs: 5,
+        uploadMs: 1,
+        computeMs: 2.5,
+        readMs: 1,
+        check: { maxAbsError: 1.5e-7, maxAbsReference: 3, relativeError: 5e-8, tolerance: 1e-4, ok: true },
+      },
+      target,
+    );
+    expect(report).toMatchObject({ layer: 'cp', backend: 'webgpu', adapter: 'llvmpipe (OpenGL ES, compatibility, software)', outputShape: [2, 8, 8, 8], runMs: 2.5 });
+    expect(runSummary(report)).toBe(
+      'cp ran on WebGPU (llvmpipe (OpenGL ES, compatibility, software)) in 2.5 ms: output 2x8x8x8, max abs error 1.50e-7 (relative 5.00e-8, within tolerance) vs the float64 reference',
+    );
+  });
+
+  it('says when a run was not checked', () => {
+    const report = readRunAnswer({ backend: 'cpu', outputShape: [4], runMs: 1, check: null }, target);
+    expect(runSummary(report)).toBe('cp ran on CPU in 1.0 ms: output 4, not checked against the reference');
+  });
+});
+
+describe('readBenchAnswer', () => {
+  const time = (medianMs: number) => ({ medianMs, minMs: medianMs * 0.9, maxMs: medianMs * 1.2, runs: 10 });
+  const answer = {
+    layer: 'cp',
+    adapter: llvmpipe,
+    expression: 'bshw,rt,rs,rh,rw->bthw|hw',
+    shapes: [],
+    warmup: 2,
+    repeats: 10,
+    plans: [
+      {
+        name: 'optimal' as const,
+        macs: 100,
+        flops: 200,
+        flopRatio: 1,
+        time: time(2),
+        gflops: 1,
+        steps: [
+          { spec: 'bshw,rs->bhwr', kind: 'contraction', macs: 60, kernels: 'gemm', time: time(1.2), gflops: 1 },
+          { spec: 'bhwr,rt->bthw', kind: 'contraction', macs: 40, kernels: 'gemm', time: time(0.8), gflops: 1 },
+        ],
+      },
+      { name: 'left-to-right' as const, macs: 800, flops: 1600, flopRatio: 8, time: time(9), gflops: 1 },
+      { name: 'rebuilt-kernel' as const, macs: 700, flops: 1400, flopRatio: 7, skipped: 'the kernel is over maxBufferSize' },
+    ],
+  };
+
+  it('keeps the timed orders, the steps of the optimal plan, and says which order was skipped', () => {
+    const report = readBenchAnswer(answer, target);
+    expect(report.orders.map((o) => [o.order, o.medianMs])).toEqual([
+      ['optimal', 2],
+      ['left-to-right', 9],
+    ]);
+    expect(report.steps).toEqual([
+      { spec: 'bshw,rs->bhwr', medianMs: 1.2 },
+      { spec: 'bhwr,rt->bthw', medianMs: 0.8 },
+    ]);
+    expect(report.notice).toBe('rebuilt-kernel: the kernel is over maxBufferSize');
+    expect(benchTable(report)[0]).toBe('cp on WebGPU (llvmpipe (OpenGL ES, compatibility, software)), median of 10: optimal 2.00 ms, left-to-right 9.00 ms');
+  });
+});

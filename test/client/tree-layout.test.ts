@@ -1,0 +1,79 @@
+/**
+ * The plan view's tree layout: one box per step and per operand, in the engine's step order, with
+ * the engine's figures; links join each step to its two inputs; the costliest step stands out.
+ */
+import { describe, expect, it } from 'vitest';
+import { planExpression } from '../../server/src/engine/planner.js';
+import { formatCount, formatShape } from '../../server/src/engine/summary.js';
+import { heatOf, layoutPlanTree, NODE_HEIGHT } from '../../client/src/webview/view/tree-layout.js';
+
+const CP = 'bshw,rt,rs,rh,rw->bthw|hw';
+const CP_SHAPES = [[128, 64, 32, 32], [16, 64], [16, 64], [16, 3], [16, 3]];
+
+describe('layoutPlanTree', () => {
+  const plan = planExpression(CP, CP_SHAPES);
+  const layout = layoutPlanTree(plan, ['X', 'Ut', 'Us', 'Kh', 'Kw']);
+  const steps = layout.nodes.filter((n) => n.kind === 'step');
+  const leaves = layout.nodes.filter((n) => n.kind === 'leaf');
+
+  it('draws every step and every operand once', () => {
+    expect(steps).toHaveLength(plan.steps.length);
+    expect(leaves.map((l) => l.title).sort()).toEqual(['Kh', 'Kw', 'Us', 'Ut', 'X']);
+    expect(layout.links).toHaveLength(layout.nodes.length - 1);
+  });
+
+  it("labels steps with the engine's spec, shape and MACs, in evaluation order", () => {
+    for (const node of steps) {
+      const step = plan.steps[node.order - 1]!;
+      expect(node.title).toBe(step.spec);
+      expect(node.shape).toBe(formatShape(step.outputShape));
+      expect(node.detail).toBe(`${formatCount(step.macs)} MACs`);
+    }
+  });
+
+  it('labels operands with their shape and indices', () => {
+    const x = leaves.find((l) => l.title === 'X')!;
+    expect(x.shape).toBe('128x64x32x32');
+    expect(x.detail).toBe('bshw');
+  });
+
+  it('makes the boxes wide enough for the longest step spec', () => {
+    const longest = Math.max(...steps.map((n) => `${n.order}. ${n.title}`.length));
+    expect(layout.charsPerLine).toBeGreaterThanOrEqual(longest);
+  });
+
+  it('marks the costliest step hottest', () => {
+    const costliest = Math.max(...plan.steps.map((s) => s.macs));
+    const hottest = steps.filter((n) => n.heat === 3).map((n) => plan.steps[n.order - 1]!.macs);
+    expect(hottest).toContain(costliest);
+  });
+
+  it('puts the root on top and keeps boxes inside the picture without overlaps', () => {
+    const root = steps.find((n) => n.order === plan.steps.length)!;
+    expect(Math.min(...layout.nodes.map((n) => n.y))).toBe(root.y);
+    for (const node of layout.nodes) {
+      expect(node.x).toBeGreaterThanOrEqual(0);
+      expect(node.x + layout.nodeWidth).toBeLessThanOrEqual(layout.width);
+      expect(node.y + NODE_HEIGHT).toBeLessThanOrEqual(layout.height);
+    }
+    for (const a of layout.nodes) {
+      for (const b of layout.nodes) {
+        if (a === b || a.y !== b.y) continue;
+        expect(Math.abs(a.x - b.x)).toBeGreaterThanOrEqual(layout.nodeWidth);
+      }
+    }
+  });
+
+  it('draws a one-operand expression as its reduction over the operand', () => {
+    const reduction = planExpression('ij->i', [[3, 4]]);
+    const drawn = layoutPlanTree(reduction);
+    expect(drawn.nodes.map((n) => n.kind).sort()).toEqual(['leaf', 'step']);
+  });
+});
+
+describe('heatOf', () => {
+  it('grades a step by its share of the costliest step', () => {
+    expect([100, 60, 30, 5, 1].map((macs) => heatOf(macs, 100))).toEqual([3, 3, 2, 1, 0]);
+    expect(heatOf(0, 0)).toBe(0);
+  });
+});

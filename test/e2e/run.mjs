@@ -1,0 +1,256 @@
+// End-to-end: the packaged extension in a real VS Code workbench (code-server in headless
+// Chromium), checked by what a user sees. Needs the .vsix (npm run package) and Debian's
+// chromium; installs Node 24 and code-server into a cache on first use (see toolchain.mjs).
+// Screenshots and logs go to test/e2e/artifacts/.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runExtensionHostSuite } from './extension-host-suite.mjs';
+import { CHROMIUM, ensureToolchain } from './toolchain.mjs';
+import { installExtension, openFile, openWorkbench, runCommand, startCodeServer, stopBrowser, textPosition, writeUserSettings } from './workbench.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const VSIX = join(root, process.env.CEIN_VSIX ?? 'cein-linux-x64.vsix');
+const ARTIFACTS = join(root, 'test/e2e/artifacts');
+const RUN_TIMEOUT_MS = 180_000;
+
+const results = [];
+let shots = 0;
+
+async function check(name, page, body) {
+  const started = Date.now();
+  try {
+    const detail = await body();
+    results.push({ name, ok: true });
+    console.log(`ok - ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)${detail ? `: ${detail}` : ''}`);
+  } catch (e) {
+    results.push({ name, ok: false });
+    console.log(`not ok - ${name}: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
+  }
+  if (page) await screenshot(page, name);
+}
+
+async function screenshot(page, name) {
+  const file = join(ARTIFACTS, `${String(++shots).padStart(2, '0')}-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/-+$/, '')}.png`);
+  await page.screenshot({ path: file }).catch((e) => console.log(`  (no screenshot: ${e.message})`));
+}
+
+async function main() {
+  if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing: run npm run package first`);
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  rmSync(ARTIFACTS, { recursive: true, force: true });
+  mkdirSync(ARTIFACTS, { recursive: true });
+
+  const toolchain = ensureToolchain();
+  const scratch = mkdtempSync(join(tmpdir(), 'cein-e2e-'));
+  const dirs = { user: join(scratch, 'user'), extensions: join(scratch, 'extensions') };
+  const workspace = join(scratch, 'samples');
+  copyWorkspace(workspace);
+  writeUserSettings(dirs);
+
+  const serverLog = [];
+  try {
+    await check('the .vsix installs into code-server', null, async () => installExtension(toolchain, VSIX, dirs).split('\n').pop());
+    await inWorkbench(toolchain, dirs, workspace, serverLog, runScenario);
+    await check('the test/vscode mocha suite passes in the extension host', null, async () => {
+      const suiteDirs = { user: join(scratch, 'suite-user'), server: join(scratch, 'suite-server'), extensions: join(scratch, 'suite-extensions') };
+      const { code, lines } = await runExtensionHostSuite(toolchain, root, suiteDirs);
+      lines.forEach((line) => console.log(`    ${line}`));
+      if (code !== 0) throw new Error(`the extension host exited with ${code}`);
+      return lines.find((line) => /passing/.test(line))?.trim();
+    });
+  } finally {
+    writeFileSync(join(ARTIFACTS, 'code-server.log'), serverLog.join(''));
+    copyLogs(dirs.user);
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** code-server with the installed extension, the workspace open in the browser, for `scenario`. */
+async function inWorkbench(toolchain, dirs, workspace, serverLog, scenario) {
+  let server;
+  let session;
+  try {
+    server = await startCodeServer(toolchain, dirs, workspace, (text) => serverLog.push(text));
+    session = await openWorkbench(server.url, workspace);
+    await scenario(session.page);
+  } finally {
+    await stopBrowser(session);
+    await server?.stop();
+  }
+}
+
+async function runScenario(page) {
+  let lensFlops;
+  const refused = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) refused.push(message.text());
+  });
+  await check('a sample opens as a cein file and the extension activates', page, async () => {
+    await openFile(page, 'cp.cein');
+    await page.locator('.statusbar-item', { hasText: /^cein$/ }).first().waitFor({ timeout: 30_000 });
+    const status = page.locator('.statusbar-item', { hasText: 'cein:' }).first();
+    await status.waitFor({ timeout: 60_000 });
+    return `status bar "${(await status.innerText()).trim()}"`;
+  });
+
+  await check('the grammar highlights the layer', page, async () => {
+    const line = page.locator('.view-line', { hasText: 'conv_einsum' }).first();
+    await line.waitFor();
+    const classes = await line.locator('span > span').evaluateAll((spans) => [...new Set(spans.map((s) => s.className))]);
+    if (classes.length < 3) throw new Error(`only ${classes.length} token styles on the layer line: ${classes.join(' ')}`);
+    return `${classes.length} token styles on the layer line`;
+  });
+
+  await check('the code lens shows the cost of the layer', page, async () => {
+    const lens = page.locator('.codelens-decoration', { hasText: 'FLOPs' }).first();
+    await lens.waitFor({ timeout: 60_000 });
+    const text = (await lens.innerText()).replace(/\s+/g, ' ').trim();
+    for (const action of ['Run', 'Benchmark', 'Show plan']) {
+      if (!text.includes(action)) throw new Error(`the lens "${text}" lacks ${action}`);
+    }
+    lensFlops = text.match(/^(\S+) FLOPs/)?.[1];
+    return `"${text}"`;
+  });
+
+  await check('hover over a layer shows its FLOPs and contraction tree', page, async () => {
+    const at = await textPosition(page, 'layer cp');
+    if (!at) throw new Error('the layer line is not on screen');
+    await page.mouse.move(at.x - 20, at.y);
+    await page.mouse.move(at.x - 12, at.y);
+    const hover = page.locator('.monaco-hover-content', { hasText: 'FLOPs' }).first();
+    await hover.waitFor({ state: 'visible', timeout: 30_000 });
+    const text = await hover.innerText();
+    if (!/[├└]─/.test(text)) throw new Error(`the hover has no tree: ${text.slice(0, 200)}`);
+    if (lensFlops && !text.includes(lensFlops)) throw new Error(`the hover does not show the lens's ${lensFlops} FLOPs`);
+    const tree = text.split('\n').filter((l) => /[├└]─/.test(l)).length;
+    return `the lens's ${lensFlops} FLOPs and a tree of ${tree + 1} lines`;
+  });
+  await page.keyboard.press('Escape');
+
+  await check("a broken file's error is in the Problems view", page, async () => {
+    await openFile(page, 'broken.cein');
+    await runCommand(page, 'View: Focus Problems');
+    const error = page.locator('.markers-panel .monaco-list-row', { has: page.locator('.codicon-error') }).first();
+    await error.waitFor({ timeout: 60_000 });
+    const text = (await error.innerText()).replace(/\s+/g, ' ').trim();
+    if (!text.includes('x')) throw new Error(`the error does not name the index x: ${text}`);
+    return `"${text}"`;
+  });
+
+  await check('"cein: Run Layer on WebGPU" from F1 reports a result with its error vs the reference', page, async () => {
+    await openFile(page, 'small-cp.cein');
+    const at = await textPosition(page, 'conv_einsum');
+    if (!at) throw new Error('the layer line is not on screen');
+    await page.mouse.click(at.x, at.y);
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'cein: Run Layer on WebGPU');
+    const text = await notification(page, 'reference');
+    if (!/max abs error [0-9.e+-]+/.test(text)) throw new Error(`no error figure in "${text}"`);
+    return `"${text}"`;
+  });
+
+  await check('the plan view draws the contraction tree', page, async () => {
+    // Room for the picture, as a user would make it: no side bar, no panel.
+    await runCommand(page, 'View: Close Primary Side Bar');
+    await runCommand(page, 'View: Hide Panel');
+    await runCommand(page, 'cein: Show Contraction Tree');
+    const view = planView(page);
+    await view.locator('svg.tree').waitFor({ timeout: 60_000 });
+    const steps = await view.locator('svg.tree g.node.step').count();
+    const leaves = await view.locator('svg.tree g.node.leaf').count();
+    if (steps !== 4 || leaves !== 5) throw new Error(`${steps} steps and ${leaves} operands drawn; the CP layer has 4 and 5`);
+    const hot = await view.locator('svg.tree g.node.heat-3').count();
+    if (hot < 1) throw new Error('no step is marked as the costliest');
+    if (refused.length > 0) throw new Error(`the Content-Security-Policy refused: ${refused[0]}`);
+    await pictureOfPlanView(page);
+    return `${steps} steps, ${leaves} operands, ${hot} marked costliest`;
+  });
+
+  await check('a benchmark from the plan view adds the timing charts', page, async () => {
+    const view = planView(page);
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await view.locator('button', { hasText: 'Benchmark' }).click();
+    const summary = await notification(page, 'median of');
+    await view.locator('svg.chart').first().waitFor({ timeout: 30_000 });
+    const bars = await view.locator('svg.chart rect.bar').count();
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await pictureOfPlanView(page);
+    return `${bars} bars; "${summary}"`;
+  });
+
+  await check('the plan view follows an edit of the file', page, async () => {
+    const view = planView(page);
+    const row = view.locator('table.figures tr').first();
+    const before = await row.innerText();
+    const rank = await textPosition(page, 'R = 4', 4);
+    if (!rank) throw new Error('the rank is not on screen');
+    await page.mouse.dblclick(rank.x, rank.y);
+    await page.keyboard.type('6');
+    await view.locator('table.figures tr').first().filter({ hasNotText: before.split('\t').pop() ?? before }).waitFor({ timeout: 30_000 });
+    const after = await row.innerText();
+    if (await view.locator('svg.chart').count()) throw new Error('the timings of the old plan are still shown');
+    return `"${before.replace(/\s+/g, ' ')}" became "${after.replace(/\s+/g, ' ')}"`;
+  });
+}
+
+/** Waits for cein's notification that contains `expected`; fails early on any other from cein (clear older ones first). */
+async function notification(page, expected) {
+  const toasts = page.locator('.notification-toast');
+  const deadline = Date.now() + RUN_TIMEOUT_MS;
+  for (;;) {
+    for (const text of (await toasts.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim())) {
+      if (text.includes(expected)) {
+        // Let the finished progress notification go before anyone takes a picture.
+        await toasts.filter({ hasText: /Running|Benchmarking|Planning/ }).first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
+        return text;
+      }
+      if (text.startsWith('cein:') && !/Running|Benchmarking|Planning/.test(text)) throw new Error(`cein answered: ${text}`);
+    }
+    if (Date.now() > deadline) throw new Error(`no notification with "${expected}" within ${RUN_TIMEOUT_MS / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** The whole plan view as one picture (plan-view.png): a window tall enough to show all of it. */
+async function pictureOfPlanView(page) {
+  const viewport = page.viewportSize();
+  const height = await planView(page).locator('main').evaluate((main) => main.scrollHeight);
+  await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, height + 160) });
+  await page.waitForTimeout(500);
+  await page.locator('iframe.webview.ready').last().screenshot({ path: join(ARTIFACTS, 'plan-view.png') });
+  await page.setViewportSize(viewport);
+}
+
+/** The webview's content frame inside the workbench (an iframe in an iframe). */
+function planView(page) {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+}
+
+/** The packaged samples plus the test's own files: a broken layer and a layer small enough to run anywhere. */
+function copyWorkspace(workspace) {
+  mkdirSync(workspace, { recursive: true });
+  for (const folder of ['samples', 'test/vscode/workspace']) {
+    for (const file of readdirSync(join(root, folder)).filter((f) => f.endsWith('.cein'))) {
+      cpSync(join(root, folder, file), join(workspace, file));
+    }
+  }
+}
+
+/** The workbench's logs (extension host, the cein output channel) next to the screenshots. */
+function copyLogs(userDir) {
+  const logs = join(userDir, 'logs');
+  if (existsSync(logs)) cpSync(logs, join(ARTIFACTS, 'logs'), { recursive: true });
+}
+
+try {
+  await main();
+} catch (e) {
+  results.push({ name: 'setup', ok: false });
+  console.log(`not ok - setup: ${e instanceof Error ? e.stack : e}`);
+}
+const failed = results.filter((r) => !r.ok).length;
+console.log(`\nscreenshots and logs: ${ARTIFACTS}`);
+console.log(`e2e: ${results.length - failed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
