@@ -125,11 +125,16 @@ describe('a real client over stdio', () => {
     expect(run.check.ok).toBe(true);
     expect(run.check.maxAbsError).toBeLessThanOrEqual(1e-4 * run.check.maxAbsReference);
 
-    const bench = await client.request<Record<string, any>>('workspace/executeCommand', { command: 'cein.bench', arguments: [{ uri, layer: 'conv' }] });
+    const settings = { backend: 'auto', benchmarkRepeats: 3 };
+    const bench = await client.request<Record<string, any>>('workspace/executeCommand', { command: 'cein.bench', arguments: [{ uri, layer: 'conv' }, settings] });
     expect(bench.error, bench.error).toBeUndefined();
+    expect(bench.repeats).toBe(3);
     const optimal = bench.plans.find((p: { name: string }) => p.name === 'optimal');
     expect(optimal.macs).toBe(3240);
     expect(optimal.time.medianMs).toBeGreaterThan(0);
     expect(optimal.check.ok).toBe(true);
+
+    const cpu = await client.request<Record<string, any>>('workspace/executeCommand', { command: 'cein.run', arguments: [{ uri, layer: 'conv' }, { backend: 'cpu' }] });
+    expect(cpu.error).toContain('cein run --backend cpu');
   }, 120_000);
 });

@@ -8,7 +8,7 @@ import type { CancellationToken, Position } from 'vscode-languageserver';
 import type { CeinServices } from '../language/cein-module.js';
 import { isLayer, isNetwork, type CeinFile, type Layer, type Network, type Statement } from '../language/generated/ast.js';
 import { guarded } from './guard.js';
-import type { LayerRunner, LayerRunRequest } from './run-hook.js';
+import { readRuntimeSettings, type LayerRunner, type LayerRunRequest, type RuntimeSettings } from './run-hook.js';
 
 export const CeinCommands = {
   run: 'cein.run',
@@ -39,8 +39,8 @@ export class CeinCommandHandler extends AbstractExecuteCommandHandler {
 
   override registerCommands(accept: ExecuteCommandAcceptor): void {
     accept(CeinCommands.plan, ([target], token) => guarded('cein.plan', failure('planning failed'), () => this.plan(target, token)));
-    accept(CeinCommands.run, ([target], token) => guarded('cein.run', failure('run failed'), () => this.run('run', target, token)));
-    accept(CeinCommands.bench, ([target], token) => guarded('cein.bench', failure('benchmark failed'), () => this.run('bench', target, token)));
+    accept(CeinCommands.run, ([target, settings], token) => guarded('cein.run', failure('run failed'), () => this.run('run', target, readRuntimeSettings(settings), token)));
+    accept(CeinCommands.bench, ([target, settings], token) => guarded('cein.bench', failure('benchmark failed'), () => this.run('bench', target, readRuntimeSettings(settings), token)));
   }
 
   private plan(target: CommandTarget, token: CancellationToken): unknown {
@@ -61,7 +61,7 @@ export class CeinCommandHandler extends AbstractExecuteCommandHandler {
     return { layer: node.name, operands: types.operands.map((o) => ({ name: o.name, shape: o.shape })), plan: outcome.plan };
   }
 
-  private async run(kind: LayerRunRequest['kind'], target: CommandTarget, token: CancellationToken): Promise<unknown> {
+  private async run(kind: LayerRunRequest['kind'], target: CommandTarget, runtime: RuntimeSettings, token: CancellationToken): Promise<unknown> {
     if (!this.runner) return failure('no runtime is available in this build of the language server');
     const found = this.find(target);
     if ('error' in found) return found;
@@ -80,6 +80,7 @@ export class CeinCommandHandler extends AbstractExecuteCommandHandler {
         operands: types.operands.map((o) => ({ name: o.name, shape: o.shape ?? [] })),
         options: types.planOptions,
         plan: outcome.plan,
+        runtime,
       },
       token,
     );

@@ -18,6 +18,10 @@ export class GpuLayerRunner implements LayerRunner {
   constructor(private readonly connection: Connection) {}
 
   async run(request: LayerRunRequest, cancelToken: CancellationToken): Promise<unknown> {
+    if (request.runtime.backend === 'cpu') {
+      // The float64 reference would run on the server's own thread and stall the editor.
+      return { error: 'runs from the editor use WebGPU; for the CPU reference use `cein run --backend cpu`, or set cein.backend to auto' };
+    }
     const abort = new AbortController();
     const stop = () => abort.abort();
     const listener = cancelToken.onCancellationRequested(stop);
@@ -33,7 +37,7 @@ export class GpuLayerRunner implements LayerRunner {
         return { ...result, output: { shape: result.output.shape }, layer: request.layer, backend: 'webgpu' };
       }
       const plans = baselinePlans(request.expression, inputs.shapes, request.options);
-      const result = await benchLayer({ plans, inputs, check: true }, { signal: abort.signal, onProgress, timeoutMs: BENCH_TIMEOUT_MS });
+      const result = await benchLayer({ plans, inputs, check: true, repeats: request.runtime.repeats }, { signal: abort.signal, onProgress, timeoutMs: BENCH_TIMEOUT_MS });
       return { ...result, layer: request.layer, backend: 'webgpu' };
     } catch (e) {
       return { error: e instanceof Error ? e.message : String(e) };

@@ -16,6 +16,22 @@ export interface LayerRunRequest {
   readonly operands: readonly { readonly name: string; readonly shape: readonly number[] }[];
   readonly options: PlanOptions;
   readonly plan: Plan;
+  /** The editor's runtime settings, as the client sent them (defaults where it sent none). */
+  readonly runtime: RuntimeSettings;
+}
+
+export interface RuntimeSettings {
+  readonly backend: 'auto' | 'webgpu' | 'cpu';
+  /** Timed repeats per plan in a benchmark. */
+  readonly repeats?: number;
+}
+
+/** Reads the settings argument a client sends after the target; anything malformed falls back to the defaults. */
+export function readRuntimeSettings(value: unknown): RuntimeSettings {
+  const settings = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const backend = settings.backend === 'webgpu' || settings.backend === 'cpu' ? settings.backend : 'auto';
+  const repeats = settings.benchmarkRepeats;
+  return typeof repeats === 'number' && Number.isInteger(repeats) && repeats >= 1 ? { backend, repeats } : { backend };
 }
 
 export interface LayerRunner {
