@@ -1,7 +1,8 @@
 /** Runs a whole plan on float64 tensors, freeing each intermediate after its last use. */
 import type { Plan } from '../../engine/plan.js';
+import { checkOperands } from '../operands.js';
 import { executeStep } from './step.js';
-import { formatShape, sameShape, type Tensor } from './tensor.js';
+import type { Tensor } from './tensor.js';
 
 export function executePlan(plan: Plan, inputs: readonly Tensor[]): Tensor {
   checkOperands(plan, inputs);
@@ -17,15 +18,4 @@ export function executePlan(plan: Plan, inputs: readonly Tensor[]): Tensor {
     }
   });
   return live.get(plan.steps.at(-1)!.output)!;
-}
-
-function checkOperands(plan: Plan, inputs: readonly Tensor[]): void {
-  if (inputs.length !== plan.shapes.length) {
-    throw new Error(`${plan.expression} has ${plan.shapes.length} operands, but ${inputs.length} tensors were given`);
-  }
-  inputs.forEach((t, k) => {
-    if (!sameShape(t.shape, plan.shapes[k]!)) {
-      throw new Error(`operand ${k + 1} of ${plan.expression} has shape ${formatShape(t.shape)}, but the plan was made for ${formatShape(plan.shapes[k]!)}`);
-    }
-  });
 }

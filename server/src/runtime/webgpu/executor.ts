@@ -1,6 +1,7 @@
 /** Running a plan on the device from host tensors to a host tensor: the WebGPU counterpart of cpu/execute.ts. */
 import type { Plan } from '../../engine/plan.js';
-import { elementCount, formatShape, sameShape, type Tensor } from '../cpu/tensor.js';
+import { elementCount, type Tensor } from '../cpu/tensor.js';
+import { checkOperands } from '../operands.js';
 import { readTensor, uploadTensor } from './buffers.js';
 import type { Gpu } from './device.js';
 import { GpuProgram, type CompileOptions, type RunHooks } from './program.js';
@@ -60,15 +61,4 @@ export async function failOnDeviceLoss<T>(gpu: Gpu, work: () => Promise<T>): Pro
   } finally {
     settled = true;
   }
-}
-
-function checkOperands(plan: Plan, inputs: readonly Tensor[]): void {
-  if (inputs.length !== plan.shapes.length) {
-    throw new Error(`${plan.expression} has ${plan.shapes.length} operands, but ${inputs.length} tensors were given`);
-  }
-  inputs.forEach((t, k) => {
-    if (!sameShape(t.shape, plan.shapes[k]!)) {
-      throw new Error(`operand ${k + 1} of ${plan.expression} has shape ${formatShape(t.shape)}, but the plan was made for ${formatShape(plan.shapes[k]!)}`);
-    }
-  });
 }
