@@ -108,7 +108,7 @@ describe('cein run', () => {
 
 describe('cein samples', () => {
   it('plans and runs every sample layer, all agreeing with the direct evaluation', () => {
-    const { code, stdout } = cein('samples', 'samples/expressions.json', '--json');
+    const { code, stdout } = cein('samples', 'samples/expressions.json', '--backend', 'cpu', '--json');
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(report.ok).toBe(true);
@@ -116,6 +116,18 @@ describe('cein samples', () => {
     const cp = report.layers.find((l: { name: string }) => l.name === 'CP');
     // CP at B=128, S=T=64, H=W=32, R=16: cheapest order is (X.V) -> conv w -> conv h -> (.U):
     // 128*64*32*32*16 + 2 * (128*32*32*16*3) + 128*64*32*32*16 = 281,018,368 MACs.
+    expect(cp.macs).toBe(2 * 128 * 64 * 32 * 32 * 16 + 2 * 128 * 32 * 32 * 16 * 3);
+  });
+
+  it('runs on WebGPU by default, and on the CPU with a notice when there is no adapter', () => {
+    // A hardware adapter only: on a machine without a GPU (CI) this is the fallback path.
+    const { code, stdout, stderr } = cein('samples', 'samples/expressions.json', '--adapter', 'hardware', '--json');
+    expect(code, stderr).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.ok).toBe(true);
+    if (report.backend === 'cpu') expect(report.notice).toContain('no WebGPU adapter, so the layers run on the CPU');
+    else expect(report.backend).toBe('webgpu');
+    const cp = report.layers.find((l: { name: string }) => l.name === 'CP');
     expect(cp.macs).toBe(2 * 128 * 64 * 32 * 32 * 16 + 2 * 128 * 32 * 32 * 16 * 3);
   });
 });

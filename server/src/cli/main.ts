@@ -65,7 +65,7 @@ program
   .description('plan every layer of a samples list and run each at a small batch, checked against the direct evaluator (cpu) or the CPU float64 plan (webgpu)')
   .argument('[file]', 'samples list (JSON)', 'samples/expressions.json')
   .option('--json', 'print one JSON object')
-  .addOption(new Option('--backend <name>', 'where to run').choices(['cpu', 'webgpu']).default('cpu'))
+  .addOption(new Option('--backend <name>', 'where to run: auto = webgpu, or the cpu when there is no adapter').choices(['auto', 'cpu', 'webgpu']).default('auto'))
   .addOption(adapterOption())
   .option('--timeout <seconds>', 'stop a layer\'s webgpu run after this long (default 300)')
   .action((file, flags) => exitWith(samplesCommand(file, flags)));

@@ -4,11 +4,14 @@ import { ExpressionError } from '../exit.js';
 import { planAnalysis } from '../../engine/planner.js';
 import { EngineError } from '../../engine/problems.js';
 import { analyze } from '../../engine/shapes.js';
+import type { Plan } from '../../engine/plan.js';
 import { formatCount, formatRatio } from '../../engine/summary.js';
 import { compare } from '../../runtime/compare.js';
 import { evaluateDirect } from '../../runtime/cpu/direct.js';
 import { executePlan } from '../../runtime/cpu/execute.js';
 import { randomData, seededRandom } from '../../runtime/random.js';
+import { NoAdapterError } from '../../runtime/webgpu/device.js';
+import { formatTable } from '../table.js';
 import type { GpuFlags } from './run-webgpu.js';
 import { samplesOnWebGpu } from './samples-webgpu.js';
 
@@ -36,10 +39,33 @@ export function planLayer(expression: string, shapes: number[][], options: ConvF
   return { analysis: result.analysis, plan: planAnalysis(result.analysis, { conv }) };
 }
 
-export function samplesCommand(file: string, flags: { json?: boolean; backend?: 'cpu' | 'webgpu' } & GpuFlags): number | Promise<number> {
+/** Figures of a layer at its full sizes, the same whichever backend runs it. */
+export function planColumns(plan: Plan): string[] {
+  return [
+    formatCount(plan.macs),
+    `${formatCount(plan.naiveMacs)} (${formatRatio(plan.naiveMacs, plan.macs)})`,
+    plan.rebuiltMacs === null ? '-' : `${formatCount(plan.rebuiltMacs)} (${formatRatio(plan.rebuiltMacs, plan.macs)})`,
+  ];
+}
+
+export const PLAN_HEADER = ['layer', 'optimal MACs', 'left-to-right', 'rebuilt kernel'];
+
+export type SamplesBackend = 'auto' | 'cpu' | 'webgpu';
+
+/** WebGPU unless asked otherwise; with `auto`, the CPU reference when no adapter exists. */
+export async function samplesCommand(file: string, flags: { json?: boolean; backend?: SamplesBackend } & GpuFlags): Promise<number> {
   const layers = readSamples(file);
+  if (flags.backend === 'cpu') return samplesOnCpu(layers, flags, 'backend: cpu (float64 reference); add --backend webgpu to run the layers on the WebGPU device');
   if (flags.backend === 'webgpu') return samplesOnWebGpu(layers, flags);
-  const notice = 'backend: cpu (float64 reference); add --backend webgpu to run the layers on the WebGPU device';
+  try {
+    return await samplesOnWebGpu(layers, flags);
+  } catch (e) {
+    if (!(e instanceof NoAdapterError)) throw e;
+    return samplesOnCpu(layers, flags, `notice: no WebGPU adapter, so the layers run on the CPU (float64 reference) instead.\n${e.message}`);
+  }
+}
+
+function samplesOnCpu(layers: readonly SampleLayer[], flags: { json?: boolean }, notice: string): number {
   const rows = layers.map((layer, k) => {
     const { plan } = planLayer(layer.expr, layer.shapes, layer.options);
     const small = planLayer(layer.expr, layer.runShapes, layer.options);
@@ -49,27 +75,15 @@ export function samplesCommand(file: string, flags: { json?: boolean; backend?: 
     const output = executePlan(small.plan, inputs);
     const runMs = performance.now() - started;
     const check = compare(output.data, evaluateDirect(small.analysis, inputs).data);
-    return { name: layer.name, expr: layer.expr, macs: plan.macs, naiveMacs: plan.naiveMacs, rebuiltMacs: plan.rebuiltMacs, optimal: plan.optimal, planMs: plan.planMs, runShapes: layer.runShapes, runMs, check, ok: check.relativeError <= TOLERANCE };
+    return { name: layer.name, expr: layer.expr, plan, macs: plan.macs, naiveMacs: plan.naiveMacs, rebuiltMacs: plan.rebuiltMacs, optimal: plan.optimal, planMs: plan.planMs, runShapes: layer.runShapes, runMs, check, ok: check.relativeError <= TOLERANCE };
   });
   const ok = rows.every((r) => r.ok);
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ backend: 'cpu', notice, ok, layers: rows }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ backend: 'cpu', notice, ok, layers: rows.map(({ plan: _plan, ...row }) => row) }, null, 2)}\n`);
     return ok ? 0 : 1;
   }
-  process.stdout.write(`${notice}\n\n`);
-  const table = [['layer', 'optimal MACs', 'left-to-right', 'rebuilt kernel', 'plan ms', 'run check (rel. error)']];
-  for (const r of rows) {
-    table.push([
-      r.name,
-      formatCount(r.macs),
-      `${formatCount(r.naiveMacs)} (${formatRatio(r.naiveMacs, r.macs)})`,
-      r.rebuiltMacs === null ? '-' : `${formatCount(r.rebuiltMacs)} (${formatRatio(r.rebuiltMacs, r.macs)})`,
-      r.planMs.toFixed(1),
-      `${r.ok ? 'ok' : 'FAILED'} ${r.check.relativeError.toExponential(1)}`,
-    ]);
-  }
-  const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
-  for (const row of table) process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()}\n`);
+  const table = rows.map((r) => [r.name, ...planColumns(r.plan), r.planMs.toFixed(1), `${r.ok ? 'ok' : 'FAILED'} ${r.check.relativeError.toExponential(1)}`]);
+  process.stdout.write(`${notice}\n\n${formatTable([...PLAN_HEADER, 'plan ms', 'run check (rel. error)'], table)}\n`);
   process.stdout.write(`\n${ok ? 'all layers agree with the direct evaluation' : 'some layers DISAGREE with the direct evaluation'}\n`);
   return ok ? 0 : 1;
 }
