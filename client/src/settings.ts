@@ -21,7 +21,7 @@ export function readSettings(): Settings {
     backend: config.get<Backend>('backend', 'auto'),
     objective: config.get<Objective>('objective', 'flops'),
     memoryCap: config.get<number>('memoryCap', 0),
-    plannerBudgetMs: config.get<number>('plannerBudgetMs', 2000),
+    plannerBudgetMs: config.get<number>('plannerBudgetMs', 250),
     benchmarkRepeats: config.get<number>('benchmarkRepeats', 10),
   };
 }

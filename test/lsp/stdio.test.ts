@@ -68,6 +68,38 @@ describe('a real client over stdio', () => {
     expect(nowhere.error).toContain('no layer or network at line 1');
   });
 
+  it('plans with the editor settings as defaults, which a layer option overrides', async () => {
+    const lensTitles = async (doc: string) => ((await client.request<CodeLens[] | null>('textDocument/codeLens', { textDocument: { uri: doc } })) ?? []).map((l) => l.command?.title ?? '');
+    const cpUri = 'file:///virtual/cp.cein';
+    // X[2,4,5,5], Ut, Us [2,4], Kh, Kw [2,3]: every order of this CP layer holds an intermediate
+    // of at least b*r*h*w = 2*2*5*5 = 100 elements, so a cap of 10 leaves no order.
+    const cp = `input X[2, 4, 5, 5]
+weight Ut[2, 4]
+weight Us[2, 4]
+weight Kh[2, 3]
+weight Kw[2, 3]
+layer cp: Y = conv_einsum("bshw,rt,rs,rh,rw->bthw|hw", X, Ut, Us, Kh, Kw)
+`;
+    await client.open(cpUri, cp);
+    await client.diagnosticsFor(cpUri);
+    expect((await lensTitles(cpUri))[0]).toMatch(/FLOPs/);
+
+    // New settings re-validate every document, which publishes its diagnostics again.
+    client.forget(cpUri);
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { cein: { memoryCap: 10 } } });
+    await client.diagnosticsFor(cpUri);
+    expect((await lensTitles(cpUri))[0]).toContain('memory cap of 10 elements');
+
+    await client.change(cpUri, cp.replace('Kh, Kw)', 'Kh, Kw) { cap 100 }'));
+    await client.diagnosticsFor(cpUri);
+    expect((await lensTitles(cpUri))[0]).toMatch(/FLOPs/);
+
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { cein: {} } });
+    await client.change(cpUri, cp);
+    await client.diagnosticsFor(cpUri);
+    expect((await lensTitles(cpUri))[0]).toMatch(/FLOPs/);
+  });
+
   it('shows a code lens with the FLOPs and the Run / Benchmark / Show plan actions', async () => {
     const lenses = await client.request<CodeLens[] | null>('textDocument/codeLens', { textDocument: { uri } });
     const titles = (lenses ?? []).map((l) => l.command?.title ?? '');

@@ -16,6 +16,7 @@ import { CeinInlayHintProvider } from './inlay-hints.js';
 import { CeinNodeKindProvider } from './node-kinds.js';
 import type { LayerRunner } from './run-hook.js';
 import { CeinSemanticTokenProvider } from './semantic-tokens.js';
+import { readEditorSettings } from '../language/typing/editor-settings.js';
 
 export const CeinLspModule: Module<CeinServices, PartialLangiumServices> = {
   lsp: {
@@ -46,5 +47,17 @@ export interface CeinServerOptions {
 
 /** The full language server: language services plus every editor feature. */
 export function createCeinLanguageServer(context: DefaultSharedModuleContext, options: CeinServerOptions = {}): { shared: LangiumSharedServices; cein: CeinServices } {
-  return createCeinServices(context, CeinLspModule, ceinSharedLspModule(options.runner));
+  const services = createCeinServices(context, CeinLspModule, ceinSharedLspModule(options.runner));
+  followEditorSettings(services);
+  return services;
+}
+
+/** When the editor's `cein` settings change, plan again with them and re-validate every document. */
+function followEditorSettings({ shared, cein }: { shared: LangiumSharedServices; cein: CeinServices }): void {
+  shared.workspace.ConfigurationProvider.onConfigurationSectionUpdate((update) => {
+    if (update.section !== cein.LanguageMetaData.languageId) return;
+    cein.typing.CeinTyping.useEditorSettings(readEditorSettings(update.configuration));
+    const uris = shared.workspace.LangiumDocuments.all.map((document) => document.uri).toArray();
+    void shared.workspace.WorkspaceLock.write((token) => shared.workspace.DocumentBuilder.update(uris, [], token));
+  });
 }

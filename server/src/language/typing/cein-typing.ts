@@ -11,9 +11,7 @@ import { CancelledError } from '../../engine/search.js';
 import { sumPlans, type PlanTotals } from '../../engine/totals.js';
 import type { CeinFile, Layer, Network } from '../generated/ast.js';
 import { DocumentTypes, type LayerTypes } from './document-types.js';
-
-/** The planner's search budget inside the editor; past it, the best heuristic order is shown. */
-export const EDITOR_PLAN_BUDGET_MS = 250;
+import { DEFAULT_EDITOR_SETTINGS, type EditorSettings } from './editor-settings.js';
 
 /** A layer's plan, or the engine's reason why there is none (e.g. no order fits the memory cap). */
 export type PlanOutcome = { readonly plan: Plan } | { readonly problem: Problem };
@@ -28,7 +26,14 @@ interface Typed {
 }
 
 export class CeinTyping {
-  private readonly byRoot = new WeakMap<CeinFile, Typed>();
+  private byRoot = new WeakMap<CeinFile, Typed>();
+  private settings: EditorSettings = DEFAULT_EDITOR_SETTINGS;
+
+  /** New editor settings: every plan is made again with them. */
+  useEditorSettings(settings: EditorSettings): void {
+    this.settings = settings;
+    this.byRoot = new WeakMap();
+  }
 
   /** The types of the document that holds `node`. */
   typesOf(node: AstNode): DocumentTypes {
@@ -54,7 +59,9 @@ export class CeinTyping {
     const abort = new AbortController();
     const subscription = cancelToken?.onCancellationRequested(() => abort.abort());
     try {
-      const plan = planExpression(layer.expression, analysis.analysis.shapes, { ...types.planOptions, budgetMs: EDITOR_PLAN_BUDGET_MS, signal: abort.signal });
+      const { objective, memoryCap, budgetMs } = this.settings;
+      const defaults = { ...(objective ? { objective } : {}), ...(memoryCap ? { memoryCap } : {}) };
+      const plan = planExpression(layer.expression, analysis.analysis.shapes, { ...defaults, ...types.planOptions, budgetMs, signal: abort.signal });
       const outcome: PlanOutcome = { plan };
       typed.plans.set(layer, outcome);
       return outcome;
