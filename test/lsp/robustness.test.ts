@@ -64,6 +64,7 @@ describe('robustness over stdio', () => {
       }
       count++;
     }
+    console.log(`robustness: ${count} documents; slowest request ${slowest.ms.toFixed(0)} ms (${slowest.request} on a "${slowest.kind}" document)`);
     expect(count).toBe(DOCUMENTS);
     expect(client.alive).toBe(true);
     expect(slowest.ms, `slowest: ${slowest.request} on a "${slowest.kind}" document`).toBeLessThan(STALL_MS);
