@@ -4,41 +4,13 @@
  * separable layer; each evaluated directly, with the planner's tree and with other trees.
  */
 import { describe, it } from 'vitest';
-import type { ConvOptionsMap } from '../../server/src/engine/options.js';
 import type { PlanTree } from '../../server/src/engine/plan.js';
 import type { Tensor } from '../../server/src/runtime/cpu/tensor.js';
 import { randomTensor, seeded } from '../helpers/random.js';
 import { direct, leftToRight, planned, randomTree, withTree } from './evaluate.js';
-import { conv1d, conv2d, cpKernel, expectClose, fullConvolveLast, ttKernel, tuckerKernel, type AxisConv } from './reference.js';
+import type { ConvOptionsMap } from '../../server/src/engine/options.js';
+import { conv1d, conv2d, cpKernel, expectClose, fullConvolveLast, LAYER_SETTINGS as SETTINGS, ttKernel, tuckerKernel, type AxisConv } from './reference.js';
 
-/** Conv options and the same settings in the reference's terms, for a filter of kh x kw taps. */
-interface Setting {
-  readonly name: string;
-  readonly conv: ConvOptionsMap;
-  readonly h: AxisConv;
-  readonly w: AxisConv;
-}
-
-const SETTINGS: Setting[] = [
-  {
-    name: 'defaults (same, zeros)',
-    conv: {},
-    h: { stride: 1, dilation: 1, lo: 1, hi: 1, mode: 'zeros' },
-    w: { stride: 1, dilation: 1, lo: 0, hi: 1, mode: 'zeros' },
-  },
-  {
-    name: 'h: stride 2, padding 1, reflect; w: dilation 2, full, circular',
-    conv: { h: { stride: 2, padding: { kind: 'explicit', lo: 1, hi: 1 }, mode: 'reflect' }, w: { dilation: 2, padding: { kind: 'full' }, mode: 'circular' } },
-    h: { stride: 2, dilation: 1, lo: 1, hi: 1, mode: 'reflect' },
-    w: { stride: 1, dilation: 2, lo: 2, hi: 2, mode: 'circular' },
-  },
-  {
-    name: 'h: dilation 2, same, replicate; w: stride 2, valid',
-    conv: { h: { dilation: 2, mode: 'replicate' }, w: { stride: 2, padding: { kind: 'valid' } } },
-    h: { stride: 1, dilation: 2, lo: 2, hi: 2, mode: 'replicate' },
-    w: { stride: 2, dilation: 1, lo: 0, hi: 0, mode: 'zeros' },
-  },
-];
 
 /** The planner's tree, left to right, and a few random trees give the expected tensor; so does direct evaluation. */
 function expectEveryOrder(text: string, inputs: readonly Tensor[], conv: ConvOptionsMap, expected: Tensor, seed: number): void {

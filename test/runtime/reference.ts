@@ -4,6 +4,7 @@
  * CP / Tucker / TT layers. Nothing here uses the code under test.
  */
 import { expect } from 'vitest';
+import type { ConvOptionsMap } from '../../server/src/engine/options.js';
 import type { Tensor } from '../../server/src/runtime/cpu/tensor.js';
 
 export type Mode = 'zeros' | 'circular' | 'reflect' | 'replicate';
@@ -179,3 +180,32 @@ export function expectClose(actual: Tensor, expected: Tensor, relative = 1e-9): 
   }
   expect(worst).toBeLessThanOrEqual(relative * scale);
 }
+
+/** Conv options and the same settings in the reference's terms, for a filter of kh x kw taps. */
+export interface LayerSetting {
+  readonly name: string;
+  readonly conv: ConvOptionsMap;
+  readonly h: AxisConv;
+  readonly w: AxisConv;
+}
+
+export const LAYER_SETTINGS: readonly LayerSetting[] = [
+  {
+    name: 'defaults (same, zeros)',
+    conv: {},
+    h: { stride: 1, dilation: 1, lo: 1, hi: 1, mode: 'zeros' },
+    w: { stride: 1, dilation: 1, lo: 0, hi: 1, mode: 'zeros' },
+  },
+  {
+    name: 'h: stride 2, padding 1, reflect; w: dilation 2, full, circular',
+    conv: { h: { stride: 2, padding: { kind: 'explicit', lo: 1, hi: 1 }, mode: 'reflect' }, w: { dilation: 2, padding: { kind: 'full' }, mode: 'circular' } },
+    h: { stride: 2, dilation: 1, lo: 1, hi: 1, mode: 'reflect' },
+    w: { stride: 1, dilation: 2, lo: 2, hi: 2, mode: 'circular' },
+  },
+  {
+    name: 'h: dilation 2, same, replicate; w: stride 2, valid',
+    conv: { h: { dilation: 2, mode: 'replicate' }, w: { stride: 2, padding: { kind: 'valid' } } },
+    h: { stride: 1, dilation: 2, lo: 2, hi: 2, mode: 'replicate' },
+    w: { stride: 2, dilation: 1, lo: 0, hi: 0, mode: 'zeros' },
+  },
+];

@@ -17,7 +17,7 @@ import { parseConvFlags } from '../../server/src/cli/arguments.js';
 import { randomExpression, tnnExpression, type GeneratedExpression } from '../helpers/expressions.js';
 import { randomTensor, seeded } from '../helpers/random.js';
 import { leftToRight, pair, randomTree } from './evaluate.js';
-import { conv1d, conv2d, cpKernel, paddingOf, ttKernel, tuckerKernel, type AxisConv, type Mode } from './reference.js';
+import { conv1d, conv2d, cpKernel, LAYER_SETTINGS, paddingOf, ttKernel, tuckerKernel, type AxisConv, type Mode } from './reference.js';
 import { expectPlanMatches, expectWithinTolerance, planOf, testGpu } from './webgpu-harness.js';
 
 const gpu = await testGpu();
@@ -103,21 +103,7 @@ describe.skipIf(!gpu)('einsum semantics', () => {
 describe.skipIf(!gpu)('tensorial layers against their rebuilt kernels (hand loops), in several orders', () => {
   const random = seeded(303);
   const x = randomTensor([2, 3, 7, 6], random);
-  const settings: { name: string; conv: ConvOptionsMap; h: AxisConv; w: AxisConv }[] = [
-    { name: 'defaults', conv: {}, h: { stride: 1, dilation: 1, lo: 1, hi: 1, mode: 'zeros' }, w: { stride: 1, dilation: 1, lo: 0, hi: 1, mode: 'zeros' } },
-    {
-      name: 'h: stride 2, padding 1, reflect; w: dilation 2, full, circular',
-      conv: { h: { stride: 2, padding: { kind: 'explicit', lo: 1, hi: 1 }, mode: 'reflect' }, w: { dilation: 2, padding: { kind: 'full' }, mode: 'circular' } },
-      h: { stride: 2, dilation: 1, lo: 1, hi: 1, mode: 'reflect' },
-      w: { stride: 1, dilation: 2, lo: 2, hi: 2, mode: 'circular' },
-    },
-    {
-      name: 'h: dilation 2, same, replicate; w: stride 2, valid',
-      conv: { h: { dilation: 2, mode: 'replicate' }, w: { stride: 2, padding: { kind: 'valid' } } },
-      h: { stride: 1, dilation: 2, lo: 2, hi: 2, mode: 'replicate' },
-      w: { stride: 2, dilation: 1, lo: 0, hi: 0, mode: 'zeros' },
-    },
-  ];
+  const settings = LAYER_SETTINGS;
   const layers: { text: string; factors: Tensor[]; kernel: (f: Tensor[]) => Tensor }[] = [
     { text: 'bshw,rt,rs,rh,rw->bthw|hw', factors: [[3, 4], [3, 3], [3, 3], [3, 2]].map((s) => randomTensor(s, random)), kernel: (f) => cpKernel(f[0]!, f[1]!, f[2]!, f[3]!) },
     { text: 'bshw,(r1)t,(r2)s,(r1)(r2)hw->bthw|hw', factors: [[2, 4], [3, 3], [2, 3, 3, 2]].map((s) => randomTensor(s, random)), kernel: (f) => tuckerKernel(f[0]!, f[1]!, f[2]!) },
