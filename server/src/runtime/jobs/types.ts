@@ -7,6 +7,7 @@ import type { Plan } from '../../engine/plan.js';
 import type { Comparison } from '../compare.js';
 import type { Tensor } from '../cpu/tensor.js';
 import type { AdapterDescription, AdapterPreference } from '../webgpu/device.js';
+import type { GpuRun } from '../webgpu/executor.js';
 import type { KernelChoice } from '../webgpu/kernels.js';
 
 export type LayerInputs =
@@ -30,15 +31,9 @@ export interface Check extends Comparison {
   readonly ok: boolean;
 }
 
-export interface RunResult {
+/** The device run (output, kernels, timings) with the adapter it ran on and its check. */
+export interface RunResult extends GpuRun {
   readonly adapter: AdapterDescription;
-  readonly output: Tensor;
-  /** Kernels per step. */
-  readonly kernels: readonly string[];
-  readonly compileMs: number;
-  readonly uploadMs: number;
-  readonly computeMs: number;
-  readonly readMs: number;
   readonly check: Check | null;
 }
 
