@@ -18,6 +18,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['bench/lsp.ts'], outfile: 'out/bench-lsp.cjs' }),
   // The WebGPU worker process sits next to the bundles that start it (cli.cjs, server.cjs).
   build({ ...common, entryPoints: ['server/src/runtime/jobs/worker-main.ts'], outfile: 'out/gpu-worker.cjs' }),
+  build({ ...common, entryPoints: ['server/src/runtime/jobs/cpu-thread.ts'], outfile: 'out/cpu-thread.cjs' }),
   build({ ...common, entryPoints: ['bench/runtime.ts'], outfile: 'out/bench-runtime.cjs' }),
   // The VS Code extension, its plan view (a browser bundle) and its extension-host test suite.
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'out/extension.cjs', external: ['vscode'], minify: true }),

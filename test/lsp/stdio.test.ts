@@ -167,6 +167,10 @@ layer cp: Y = conv_einsum("bshw,rt,rs,rh,rw->bthw|hw", X, Ut, Us, Kh, Kw)
     expect(optimal.check.ok).toBe(true);
 
     const cpu = await client.request<Record<string, any>>('workspace/executeCommand', { command: 'cein.run', arguments: [{ uri, layer: 'conv' }, { backend: 'cpu' }] });
-    expect(cpu.error).toContain('cein run --backend cpu');
+    expect(cpu.error, cpu.error).toBeUndefined();
+    expect(cpu.backend).toBe('cpu');
+    expect(cpu.output.shape).toEqual([2, 4, 3, 5]);
+    const cpuBench = await client.request<Record<string, any>>('workspace/executeCommand', { command: 'cein.bench', arguments: [{ uri, layer: 'conv' }, { backend: 'cpu' }] });
+    expect(cpuBench.error).toContain('benchmarks compare plans on the WebGPU device');
   }, 120_000);
 });
