@@ -6,7 +6,8 @@ import { Network } from './network.js';
 import type { ConvOptionsMap, Objective } from './options.js';
 import type { Plan, PlanTree } from './plan.js';
 import { EngineError, error } from './problems.js';
-import { exactSearch, greedySearch, OutOfTimeError, type ExactResult, type SearchOptions } from './search.js';
+import { greedySearch } from './greedy.js';
+import { exactSearch, OutOfTimeError, type ExactResult, type SearchOptions } from './search.js';
 import { analyzeOrThrow, type Analysis } from './shapes.js';
 import { describeTree, leftToRightTree, orderForPeak } from './tree.js';
 
