@@ -3,8 +3,9 @@
  * cein's scoping, typing and validation. LSP providers are added by a second module
  * (lsp/cein-lsp-module.ts), passed to createCeinServices.
  */
-import { inject, type Module } from 'langium';
+import { DocumentState, inject, type Module } from 'langium';
 import { createDefaultModule, createDefaultSharedModule, type DefaultSharedModuleContext, type LangiumServices, type LangiumSharedServices, type PartialLangiumServices, type PartialLangiumSharedServices } from 'langium/lsp';
+import type { CeinFile } from './generated/ast.js';
 import { CeinGeneratedModule, CeinGeneratedSharedModule } from './generated/module.js';
 import { CeinScopeComputation } from './scoping/cein-scope-computation.js';
 import { CeinTyping } from './typing/cein-typing.js';
@@ -42,5 +43,8 @@ export function createCeinServices(
   const cein = inject(createDefaultModule({ shared }), CeinGeneratedModule, CeinModule, languageModule);
   shared.ServiceRegistry.register(cein);
   registerValidationChecks(cein);
+  // A document relinked without a new parse (e.g. rebuilt for new settings) keeps its AST, so
+  // types made while its references were unlinked must not outlive the relinking.
+  shared.workspace.DocumentBuilder.onDocumentPhase(DocumentState.Linked, (document) => cein.typing.CeinTyping.forget(document.parseResult.value as CeinFile));
   return { shared, cein };
 }

@@ -52,12 +52,19 @@ export function createCeinLanguageServer(context: DefaultSharedModuleContext, op
   return services;
 }
 
-/** When the editor's `cein` settings change, plan again with them and re-validate every document. */
+/**
+ * When the editor's `cein` settings change, plan again with them, re-validate every document
+ * and ask the client to fetch lenses, hints and tokens again.
+ */
 function followEditorSettings({ shared, cein }: { shared: LangiumSharedServices; cein: CeinServices }): void {
   shared.workspace.ConfigurationProvider.onConfigurationSectionUpdate((update) => {
     if (update.section !== cein.LanguageMetaData.languageId) return;
-    cein.typing.CeinTyping.useEditorSettings(readEditorSettings(update.configuration));
+    if (!cein.typing.CeinTyping.useEditorSettings(readEditorSettings(update.configuration))) return;
     const uris = shared.workspace.LangiumDocuments.all.map((document) => document.uri).toArray();
-    void shared.workspace.WorkspaceLock.write((token) => shared.workspace.DocumentBuilder.update(uris, [], token));
+    const rebuilt = shared.workspace.WorkspaceLock.write((token) => shared.workspace.DocumentBuilder.update(uris, [], token));
+    void rebuilt.then(() => {
+      const connection = shared.lsp.Connection;
+      return Promise.allSettled([connection?.sendRequest('workspace/codeLens/refresh'), connection?.languages.inlayHint.refresh(), connection?.languages.semanticTokens.refresh()]);
+    });
   });
 }

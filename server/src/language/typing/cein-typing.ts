@@ -11,7 +11,7 @@ import { CancelledError } from '../../engine/search.js';
 import { sumPlans, type PlanTotals } from '../../engine/totals.js';
 import type { CeinFile, Layer, Network } from '../generated/ast.js';
 import { DocumentTypes, type LayerTypes } from './document-types.js';
-import { DEFAULT_EDITOR_SETTINGS, type EditorSettings } from './editor-settings.js';
+import { DEFAULT_EDITOR_SETTINGS, sameEditorSettings, type EditorSettings } from './editor-settings.js';
 
 /** A layer's plan, or the engine's reason why there is none (e.g. no order fits the memory cap). */
 export type PlanOutcome = { readonly plan: Plan } | { readonly problem: Problem };
@@ -29,10 +29,17 @@ export class CeinTyping {
   private byRoot = new WeakMap<CeinFile, Typed>();
   private settings: EditorSettings = DEFAULT_EDITOR_SETTINGS;
 
-  /** New editor settings: every plan is made again with them. */
-  useEditorSettings(settings: EditorSettings): void {
+  /** New editor settings: every plan is made again with them. Says whether they differ from the current ones. */
+  useEditorSettings(settings: EditorSettings): boolean {
+    if (sameEditorSettings(settings, this.settings)) return false;
     this.settings = settings;
     this.byRoot = new WeakMap();
+    return true;
+  }
+
+  /** Drops what was computed for a document's AST; the next request types it again. */
+  forget(root: CeinFile): void {
+    this.byRoot.delete(root);
   }
 
   /** The types of the document that holds `node`. */

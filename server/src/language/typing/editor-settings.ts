@@ -18,10 +18,15 @@ export const DEFAULT_EDITOR_SETTINGS: EditorSettings = { budgetMs: 250 };
 export function readEditorSettings(section: unknown): EditorSettings {
   const value = (typeof section === 'object' && section !== null ? section : {}) as Record<string, unknown>;
   const positive = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0;
-  const objective = (OBJECTIVES as readonly unknown[]).includes(value.objective) ? (value.objective as Objective) : undefined;
+  // flops is the planner's own default, so it is left out: the same settings read the same.
+  const objective = (OBJECTIVES as readonly unknown[]).includes(value.objective) && value.objective !== 'flops' ? (value.objective as Objective) : undefined;
   return {
     ...(objective ? { objective } : {}),
     ...(positive(value.memoryCap) ? { memoryCap: value.memoryCap } : {}),
     budgetMs: positive(value.plannerBudgetMs) ? value.plannerBudgetMs : DEFAULT_EDITOR_SETTINGS.budgetMs,
   };
+}
+
+export function sameEditorSettings(a: EditorSettings, b: EditorSettings): boolean {
+  return a.objective === b.objective && a.memoryCap === b.memoryCap && a.budgetMs === b.budgetMs;
 }
