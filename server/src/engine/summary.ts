@@ -39,7 +39,16 @@ export function formatShape(shape: readonly number[]): string {
   return shape.length === 0 ? '()' : shape.join('x');
 }
 
-const BYTES_PER_ELEMENT = 4;
+const BYTES_PER_F32 = 4;
+
+export function elementCount(shape: readonly number[]): number {
+  return shape.reduce((product, size) => product * size, 1);
+}
+
+/** The size of `elements` f32 values, e.g. "4.00 MiB". */
+export function f32Bytes(elements: number): string {
+  return formatBytes(elements * BYTES_PER_F32);
+}
 
 export function planSummary(plan: Plan): string {
   const lines: string[] = [];
@@ -53,8 +62,8 @@ export function planSummary(plan: Plan): string {
   if (plan.rebuiltMacs !== null) {
     label('Rebuilt-kernel MACs:', `${formatCount(plan.rebuiltMacs)}  (${formatRatio(plan.rebuiltMacs, plan.macs)} more)`);
   }
-  label('Largest intermediate:', `${formatCount(plan.largestIntermediate)} elements (${formatBytes(plan.largestIntermediate * BYTES_PER_ELEMENT)} f32)`);
-  label('Peak live elements:', `${formatCount(plan.peakElements)} (${formatBytes(plan.peakElements * BYTES_PER_ELEMENT)} f32)`);
+  label('Largest intermediate:', `${formatCount(plan.largestIntermediate)} elements (${f32Bytes(plan.largestIntermediate)} f32)`);
+  label('Peak live elements:', `${formatCount(plan.peakElements)} (${f32Bytes(plan.peakElements)} f32)`);
   label('Planned in:', `${plan.planMs.toFixed(1)} ms`);
 
   const rows = plan.steps.map((step, i) => [

@@ -6,6 +6,7 @@ import type { Network, TensorState } from './network.js';
 import { formatSpec } from './notation.js';
 import type { Objective } from './options.js';
 import type { PlanStep, PlanTree, StepAxis, StepKind } from './plan.js';
+import { elementCount } from './summary.js';
 
 export interface TreeDescription {
   readonly steps: PlanStep[];
@@ -139,10 +140,6 @@ function stepKind(axes: readonly StepAxis[]): StepKind {
   return axes.some((x) => x.inA && x.inB) ? 'batched-product' : 'outer-product';
 }
 
-function elements(shape: readonly number[]): number {
-  return shape.reduce((p, s) => p * s, 1);
-}
-
 /**
  * Largest intermediate (the final output excluded) and peak live elements when the steps run
  * in order, each intermediate freed after its last use; operands count zero, as they exist anyway.
@@ -153,7 +150,7 @@ function memoryFigures(steps: readonly PlanStep[], n: number): { largestIntermed
   let live = 0;
   const sizes = new Map<number, number>();
   steps.forEach((step, i) => {
-    const size = elements(step.outputShape);
+    const size = elementCount(step.outputShape);
     if (i < steps.length - 1) largestIntermediate = Math.max(largestIntermediate, size);
     peakElements = Math.max(peakElements, live + size);
     for (const input of step.inputs) {

@@ -1,7 +1,5 @@
 /** The few phrases that hovers and code lenses share, built from engine figures and formatters. */
-import { formatBytes, formatCount, formatRatio } from '../engine/summary.js';
-
-const BYTES_PER_F32 = 4;
+import { formatCount, formatRatio } from '../engine/summary.js';
 
 export function flopsText(flops: number): string {
   return `${formatCount(flops)} FLOPs`;
@@ -13,10 +11,4 @@ export function versusLeftToRight(macs: number, naiveMacs: number): string {
   return naiveMacs > macs ? `${formatRatio(naiveMacs, macs)} fewer than left-to-right` : `${formatRatio(macs, naiveMacs)} more than left-to-right`;
 }
 
-export function f32Bytes(elements: number): string {
-  return formatBytes(elements * BYTES_PER_F32);
-}
-
-export function elementCount(shape: readonly number[]): number {
-  return shape.reduce((product, size) => product * size, 1);
-}
+export { elementCount, f32Bytes } from '../engine/summary.js';

@@ -8,6 +8,7 @@
  * {'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), } padded with spaces and a
  * newline so that the data starts at a multiple of 64 bytes.
  */
+import { elementCount } from '../engine/summary.js';
 
 export type NpyDtype = '<f4' | '<f8';
 
@@ -49,7 +50,7 @@ export function readNpy(bytes: Uint8Array, source = '.npy data'): NpyArray {
   const header = new TextDecoder(encoding).decode(bytes.subarray(headerStart, dataStart));
   const { dtype, shape } = parseHeader(header, fail);
 
-  const count = shape.reduce((product, size) => product * size, 1);
+  const count = elementCount(shape);
   const itemSize = ITEM_SIZE[dtype];
   const expected = count * itemSize;
   const found = bytes.length - dataStart;
@@ -71,7 +72,7 @@ export function writeNpy(data: Float64Array, shape: readonly number[], dtype: Np
   if (!shape.every((size) => Number.isSafeInteger(size) && size >= 0)) {
     throw new Error(`cannot write shape (${shape.join(', ')}): sizes must be non-negative integers`);
   }
-  const count = shape.reduce((product, size) => product * size, 1);
+  const count = elementCount(shape);
   if (data.length !== count) throw new Error(`shape (${shape.join(', ')}) holds ${count} values but ${data.length} were given`);
 
   const dict = `{'descr': '${dtype}', 'fortran_order': False, 'shape': ${pythonTuple(shape)}, }`;

@@ -1,11 +1,11 @@
+import { elementCount } from '../../engine/summary.js';
+
+export { elementCount };
+
 /** A dense float64 tensor stored in C order (last axis fastest). */
 export interface Tensor {
   readonly shape: readonly number[];
   readonly data: Float64Array;
-}
-
-export function elementCount(shape: readonly number[]): number {
-  return shape.reduce((product, size) => product * size, 1);
 }
 
 /** Element distance between neighbours along each axis, in C order. */

@@ -4,7 +4,7 @@
  * and every dispatch must fit the device's grid.
  */
 import type { Plan } from '../../engine/plan.js';
-import { formatBytes, formatShape } from '../../engine/summary.js';
+import { elementCount, formatBytes, formatShape } from '../../engine/summary.js';
 import { formatTerm } from '../../engine/notation.js';
 import { tensorBytes } from './buffers.js';
 
@@ -51,7 +51,7 @@ export function checkTensorsFit(tensors: readonly PlannedTensor[], limits: Execu
   const bindingLimit = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
   const limitName = limits.maxStorageBufferBindingSize <= limits.maxBufferSize ? 'maxStorageBufferBindingSize' : 'maxBufferSize';
   for (const tensor of tensors) {
-    const elements = tensor.shape.reduce((p, s) => p * s, 1);
+    const elements = elementCount(tensor.shape);
     const bytes = tensorBytes(elements);
     if (bytes > bindingLimit) {
       throw new GpuLimitError(
