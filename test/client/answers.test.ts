@@ -36,6 +36,22 @@ describe('readRunAnswer', () => {
     );
   });
 
+  it('reads a failed check as failed, and says so', () => {
+    // A float64 check the runtime judged over the tolerance: 3e-3 > 1e-4 x 2.
+    const report = readRunAnswer(
+      {
+        layer: 'cp',
+        backend: 'webgpu',
+        output: { shape: [2, 8, 8, 8] },
+        computeMs: 2.5,
+        check: { maxAbsError: 3e-3, maxAbsReference: 2, relativeError: 1.5e-3, tolerance: 1e-4, ok: false },
+      },
+      target,
+    );
+    expect(report.check).toEqual({ maxAbsError: 3e-3, maxAbsReference: 2, relativeError: 1.5e-3, ok: false });
+    expect(runSummary(report)).toBe('cp ran on WebGPU in 2.5 ms: output 2x8x8x8, max abs error 3.00e-3 (relative 1.50e-3, OVER tolerance) vs the float64 reference');
+  });
+
   it('says when a run was not checked', () => {
     const report = readRunAnswer({ backend: 'cpu', outputShape: [4], runMs: 1, check: null }, target);
     expect(runSummary(report)).toBe('cp ran on CPU in 1.0 ms: output 4, not checked against the reference');
@@ -81,5 +97,15 @@ describe('readBenchAnswer', () => {
     ]);
     expect(report.notice).toBe('rebuilt-kernel: the kernel is over maxBufferSize');
     expect(benchTable(report)[0]).toBe('cp on WebGPU (llvmpipe (OpenGL ES, compatibility, software)), median of 10: optimal 2.00 ms, left-to-right 9.00 ms');
+  });
+
+  it('names an order whose float64 check failed, and only that one', () => {
+    const passed = { maxAbsError: 1e-7, maxAbsReference: 3, relativeError: 3e-8, tolerance: 1e-4, ok: true };
+    const failed = { maxAbsError: 0.25, maxAbsReference: 3, relativeError: 0.083, tolerance: 1e-4, ok: false };
+    const [optimal, leftToRight] = answer.plans;
+    const checked = { ...answer, plans: [{ ...optimal!, check: passed }, { ...leftToRight!, check: failed }] };
+    expect(readBenchAnswer(checked, target).notice).toBe('left-to-right: max abs error 2.50e-1 is over the tolerance');
+    const allPassed = { ...answer, plans: [{ ...optimal!, check: passed }, { ...leftToRight!, check: passed }] };
+    expect(readBenchAnswer(allPassed, target).notice).toBeUndefined();
   });
 });

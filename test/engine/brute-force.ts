@@ -1,10 +1,10 @@
 /**
- * An independent cost model for conv_einsum, written from DESIGN sections 2-3 only, and an
+ * An independent cost model for conv_einsum, written from docs/semantics.md sections 2-3 only, and an
  * exhaustive enumeration of every binary contraction tree. It shares no code with the engine:
  * it reads the expression with its own tiny parser, resolves padding itself and computes every
  * intermediate's shape from the set of leaves under it. All costs are BigInt.
  *
- * Rules (DESIGN section 3):
+ * Rules (docs/semantics.md section 3):
  * - a leaf is the operand as given (all its indices, reduced ones too);
  * - an intermediate over leaf set S keeps an index iff some leaf in S holds it and (a leaf
  *   outside S holds it, or the output holds it);

@@ -1,5 +1,5 @@
 /**
- * MAC counts of a few layers, worked out by hand (DESIGN section 3): for a step A x B, MACs is
+ * MAC counts of a few layers, worked out by hand (docs/semantics.md section 3): for a step A x B, MACs is
  * the product over every index of A or B of: its size (plain, or conv in one side only);
  * K_A * K_B (conv, two filters: full convolution); O_step * K_filter (conv, feature x filter).
  * The brute-force model is asked too, as a third opinion on the optimum.

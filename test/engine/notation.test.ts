@@ -1,5 +1,5 @@
 /**
- * The notation (DESIGN section 1): every paper string is read verbatim, white space anywhere,
+ * The notation (docs/semantics.md section 1): every paper string is read verbatim, white space anywhere,
  * "|hw" == "|h,w"; every string-level error with its code, a message that names the culprit,
  * and the exact character range of the culprit inside the string (found here with indexOf on
  * the literal, not taken from the parser).

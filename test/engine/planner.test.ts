@@ -1,5 +1,5 @@
 /**
- * The planner against brute force. brute-force.ts re-derives DESIGN section 3 on its own (shapes
+ * The planner against brute force. brute-force.ts re-derives docs/semantics.md section 3 on its own (shapes
  * of every leaf set, step factors, conv sizes) and enumerates every unordered binary tree; the
  * planner's answers must match it exactly:
  * - flops objective: plan.macs = the minimum over all trees; the reported tree costs that much;

@@ -1,5 +1,5 @@
 /**
- * Shapes, index kinds, conv sizes and option checks (DESIGN sections 1-2). Expected sizes are
+ * Shapes, index kinds, conv sizes and option checks (docs/semantics.md sections 1-2). Expected sizes are
  * worked out by hand in comments with O = floor((I + lo + hi - E) / s) + 1,
  * E = d * (Ktot - 1) + 1, Ktot = sum(K - 1) + 1, or computed by the independent model in
  * brute-force.ts for random expressions.
@@ -223,8 +223,9 @@ describe('shape errors: code, message, range', () => {
   });
 
   it('same padding with stride != 1, when same is the default padding', () => {
-    // DESIGN: padding defaults to same, and same is stride 1 only. Stride 2 without a padding
-    // therefore asks for same padding with stride 2, which must be rejected, not computed.
+    // docs/semantics.md section 2: padding defaults to same, and same is stride 1 only. Stride 2
+    // without a padding therefore asks for same padding with stride 2, which must be rejected,
+    // not computed.
     const result = analyze('bshw,tshw->bthw|hw', [[2, 3, 8, 8], [4, 3, 3, 3]], { h: { stride: 2 } });
     expect(errors(result.problems).map((p) => p.code)).toEqual(['same-padding-stride']);
   });

@@ -136,7 +136,7 @@ function subset(rng: Rng, n: number, k: number): number[] {
     .sort((a, b) => a - b);
 }
 
-/** Padding amounts, written out from DESIGN section 2 (PyTorch's rule for same). */
+/** Padding amounts, written out from docs/semantics.md section 2 (PyTorch's rule for same). */
 export function paddingAmounts(padding: Padding, extent: number): { lo: number; hi: number } {
   switch (padding.kind) {
     case 'explicit':

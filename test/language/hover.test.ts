@@ -1,6 +1,6 @@
 /**
- * Hover texts. Every expected figure is computed by hand from the cost model of DESIGN.md
- * section 3, in the comments next to it; none is taken from the engine.
+ * Hover texts. Every expected figure is computed by hand from the cost model of
+ * docs/semantics.md section 3, in the comments next to it; none is taken from the engine.
  */
 import type { LangiumDocument } from 'langium';
 import { describe, expect, test } from 'vitest';

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CodeLens, Hover, InlayHint, Position, SemanticTokens } from 'vscode-languageserver-protocol';
+import { acquireGpu, NoAdapterError, type AdapterDescription } from '../../server/src/runtime/webgpu/device.js';
 import { LspClient } from './lsp-client.js';
 
 // B=2, S=3, T=4, 5x5 maps; stride 2 and padding 1 along h: floor((5+1+1-3)/2)+1 = 3 rows.
@@ -21,6 +22,19 @@ function positionOf(text: string, needle: string, shift = 0): Position {
   const before = text.slice(0, offset).split('\n');
   return { line: before.length - 1, character: before.at(-1)!.length };
 }
+
+/** The adapter this machine offers, found here, apart from the server; null when there is none. */
+async function localAdapter(): Promise<AdapterDescription | null> {
+  try {
+    const gpu = await acquireGpu();
+    gpu.release();
+    return gpu.adapter;
+  } catch (e) {
+    if (e instanceof NoAdapterError) return null;
+    throw e;
+  }
+}
+const adapter = await localAdapter();
 
 const SERVER = 'out/server.cjs';
 let client: LspClient;
@@ -146,13 +160,19 @@ layer cp: Y = conv_einsum("bshw,rt,rs,rh,rw->bthw|hw", X, Ut, Us, Kh, Kw)
 
   it('runs and benchmarks the layer on WebGPU through workspace/executeCommand, checked against float64', async () => {
     const run = await client.request<Record<string, any>>('workspace/executeCommand', { command: 'cein.run', arguments: [{ uri, layer: 'conv' }] });
-    if ('error' in run && process.env.CEIN_REQUIRE_WEBGPU !== '1') {
-      console.warn(`\n!!! cein.run over LSP SKIPPED: ${run.error}\n!!! (set CEIN_REQUIRE_WEBGPU=1 to make this fail)\n`);
-      return;
-    }
     expect(run.error, run.error).toBeUndefined();
     expect(run.layer).toBe('conv');
     expect(run.output.shape).toEqual([2, 4, 3, 5]);
+    if (!adapter && process.env.CEIN_REQUIRE_WEBGPU !== '1') {
+      // The default backend, auto, falls back to the float64 CPU run and says why.
+      expect(run.backend).toBe('cpu');
+      expect(run.notice).toMatch(/^no WebGPU adapter, so it ran on the CPU/);
+      expect(run.check).toBeNull();
+      console.warn('\n!!! cein.run and cein.bench on WebGPU over LSP SKIPPED: no WebGPU adapter here; checked the CPU fallback instead\n!!! (set CEIN_REQUIRE_WEBGPU=1 to make this fail)\n');
+      return;
+    }
+    expect(run.backend).toBe('webgpu');
+    expect(run.adapter.name).toBe(adapter?.name);
     // f32 on the device against the float64 reference: max abs error <= 1e-4 x max|y|.
     expect(run.check.ok).toBe(true);
     expect(run.check.maxAbsError).toBeLessThanOrEqual(1e-4 * run.check.maxAbsReference);
@@ -165,7 +185,9 @@ layer cp: Y = conv_einsum("bshw,rt,rs,rh,rw->bthw|hw", X, Ut, Us, Kh, Kw)
     expect(optimal.macs).toBe(3240);
     expect(optimal.time.medianMs).toBeGreaterThan(0);
     expect(optimal.check.ok).toBe(true);
+  }, 120_000);
 
+  it('runs on the CPU with backend cpu, and refuses to benchmark there', async () => {
     const cpu = await client.request<Record<string, any>>('workspace/executeCommand', { command: 'cein.run', arguments: [{ uri, layer: 'conv' }, { backend: 'cpu' }] });
     expect(cpu.error, cpu.error).toBeUndefined();
     expect(cpu.backend).toBe('cpu');

@@ -1,5 +1,5 @@
 /**
- * Every evaluation order gives the same tensor (DESIGN section 2): random valid expressions,
+ * Every evaluation order gives the same tensor (docs/semantics.md section 2): random valid expressions,
  * each run directly and through plans of several trees, agree to 1e-9 relative in float64.
  */
 import { describe, expect, it } from 'vitest';

@@ -43,7 +43,7 @@ export function outputLength(n: number, k: number, axis: AxisConv): number {
   return Math.floor((n + axis.lo + axis.hi - axis.dilation * (k - 1) - 1) / axis.stride) + 1;
 }
 
-/** lo/hi of a padding form for a filter of k taps, written out from DESIGN section 2. */
+/** lo/hi of a padding form for a filter of k taps, written out from docs/semantics.md section 2. */
 export function paddingOf(form: 'valid' | 'same' | 'full' | number | [number, number], k: number, dilation: number): { lo: number; hi: number } {
   const extent = dilation * (k - 1) + 1;
   if (form === 'valid') return { lo: 0, hi: 0 };

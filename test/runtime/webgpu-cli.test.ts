@@ -11,9 +11,10 @@ import { planExpression } from '../../server/src/engine/planner.js';
 import { executePlan } from '../../server/src/runtime/cpu/execute.js';
 import { readNpy } from '../../server/src/runtime/npy.js';
 import { randomData, seededRandom } from '../../server/src/runtime/random.js';
-import { bundleForTests, expectWithinTolerance, testGpu } from './webgpu-harness.js';
+import { bindingLimit, bundleForTests, bytesText, expectWithinTolerance, testGpu } from './webgpu-harness.js';
 
 const available = await testGpu();
+const limit = available ? bindingLimit(available) : 0;
 available?.release();
 const bundles = available ? await bundleForTests() : null;
 afterAll(() => bundles?.remove());
@@ -64,9 +65,13 @@ describe.skipIf(!available)('cein run --backend webgpu', () => {
   });
 
   it('refuses a tensor over the adapter limits with exit 1 and a message naming it', async () => {
-    const { code, stderr } = await cein('run', '--expr', 'ij,jk->ik', '--shapes', '8192x8192,8192x2', '--backend', 'webgpu');
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/^error: operand 1 \(ij\), shape 8192x8192, needs 256\.00 MiB as f32, over .* of \d+\.\d\d MiB/);
+    // One row of 1024 f32 values past the device's own limit.
+    const rows = Math.floor(limit / 4 / 1024) + 1;
+    const { code, stderr } = await cein('run', '--expr', 'ij,jk->ik', '--shapes', `${rows}x1024,1024x2`, '--backend', 'webgpu');
+    expect(code, stderr).toBe(1);
+    expect(stderr).toMatch(/^error: /);
+    expect(stderr).toContain(`error: operand 1 (ij), shape ${rows}x1024, needs ${bytesText(rows * 1024 * 4)} as f32, over `);
+    expect(stderr).toMatch(new RegExp(`'s (maxStorageBufferBindingSize|maxBufferSize) of ${bytesText(limit).replace('.', '\\.')}\\.`));
   });
 
   it('without an adapter, says what to install (exit 1)', async () => {

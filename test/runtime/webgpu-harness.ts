@@ -35,6 +35,18 @@ export async function testGpu(): Promise<Gpu | null> {
   }
 }
 
+/** The largest tensor the device binds: the smaller of its storage binding and buffer size limits, in bytes. */
+export function bindingLimit(gpu: Gpu): number {
+  return Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);
+}
+
+/** Bytes as a refusal message writes them, worked out here: 1024-based units, two decimals ("128.00 MiB", "4.00 GiB"). */
+export function bytesText(bytes: number): string {
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  const power = Math.min(units.length, Math.floor(Math.log2(Math.max(bytes, 1)) / 10));
+  return power === 0 ? `${bytes} B` : `${(bytes / 2 ** (10 * power)).toFixed(2)} ${units[power - 1]}`;
+}
+
 /** Same shape, and max |actual - expected| <= 1e-4 * max |expected| (computed here, not by the runtime). */
 export function expectWithinTolerance(actual: Tensor, expected: Tensor, what = ''): void {
   expect(actual.shape, what).toEqual(expected.shape);

@@ -8,7 +8,7 @@ import { runPlanOnGpu } from '../../server/src/runtime/webgpu/executor.js';
 import { GpuLimitError } from '../../server/src/runtime/webgpu/limits.js';
 import { GpuProgram } from '../../server/src/runtime/webgpu/program.js';
 import { randomTensor, seeded } from '../helpers/random.js';
-import { expectPlanMatches, testGpu } from './webgpu-harness.js';
+import { bindingLimit, bytesText, expectPlanMatches, testGpu } from './webgpu-harness.js';
 
 const gpu = await testGpu();
 afterAll(() => gpu?.release());
@@ -31,11 +31,9 @@ async function buffersCreatedDuring(work: () => Promise<unknown>): Promise<numbe
   return created;
 }
 
-const MiB = 2 ** 20;
-
 describe.skipIf(!gpu)('refusing tensors over the limits', () => {
   it("an operand over the device's own maxStorageBufferBindingSize, before any buffer exists", async () => {
-    const limit = Math.min(gpu!.limits.maxStorageBufferBindingSize, gpu!.limits.maxBufferSize);
+    const limit = bindingLimit(gpu!);
     const rows = Math.ceil(limit / 4 / 1024) + 1;
     const plan = planExpression('ij,jk->ik', [[rows, 1024], [1024, 2]]);
     let error: unknown;
@@ -43,9 +41,9 @@ describe.skipIf(!gpu)('refusing tensors over the limits', () => {
     expect(error).toBeInstanceOf(GpuLimitError);
     const message = (error as Error).message;
     expect(message).toContain(`operand 1 (ij), shape ${rows}x1024`);
-    expect(message).toContain(`${((rows * 1024 * 4) / MiB).toFixed(2)} MiB`);
+    expect(message).toContain(`needs ${bytesText(rows * 1024 * 4)} as f32`);
     expect(message).toMatch(/maxStorageBufferBindingSize|maxBufferSize/);
-    expect(message).toContain(`${(limit / MiB).toFixed(2)} MiB`);
+    expect(message).toContain(` of ${bytesText(limit)}.`);
     expect(created).toBe(0);
   });
 

@@ -1,5 +1,5 @@
 /**
- * The cost model (DESIGN section 3) over tensor states.
+ * The cost model (docs/semantics.md section 3) over tensor states.
  *
  * A tensor state describes the result of contracting some set of operands: which indices it
  * still has, how many operands under it hold each index (an index is kept while an operand
@@ -82,7 +82,7 @@ export class Network {
     return { ids, counts: new Int32Array(ids.length).fill(1), convFeature, convFilters, convKSum, leafCount: 1, needsGrad };
   }
 
-  /** Size along conv slot `slot` of a tensor with the given state (DESIGN section 3). */
+  /** Size along conv slot `slot` of a tensor with the given state (docs/semantics.md section 3). */
   convSize(state: TensorState, slot: number): number {
     return this.convSizeFor(slot, state.convFeature[slot] === 1, state.convFilters[slot]!, state.convKSum[slot]!);
   }

@@ -1,5 +1,5 @@
 /**
- * The conv_einsum notation (DESIGN section 1):
+ * The conv_einsum notation (docs/semantics.md section 1):
  *
  *   SPEC   := INPUTS "->" OUTPUT [ "|" CONVS ]
  *   TERM   := INDEX*        INDEX := letter | "(" name ")"

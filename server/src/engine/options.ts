@@ -1,4 +1,4 @@
-/** Per-conv-index options (DESIGN section 2); defaults: stride 1, dilation 1, padding same, mode zeros. */
+/** Per-conv-index options (docs/semantics.md section 2); defaults: stride 1, dilation 1, padding same, mode zeros. */
 
 export type Padding =
   | { readonly kind: 'explicit'; readonly lo: number; readonly hi: number }

@@ -1,6 +1,6 @@
 /**
  * The planner's entry points: plan an expression (best tree for an objective) or describe a
- * given tree, with the baselines and figures every plan reports (DESIGN sections 3-4).
+ * given tree, with the baselines and figures every plan reports (docs/semantics.md sections 3-4).
  */
 import { Network } from './network.js';
 import type { ConvOptionsMap, Objective } from './options.js';

@@ -1,5 +1,5 @@
 /**
- * Exact tree search (DESIGN section 4): a subset DP over all binary trees, outer products
+ * Exact tree search (docs/semantics.md section 4): a subset DP over all binary trees, outer products
  * included, on the cost model of network.ts; greedy.ts is the heuristic for larger expressions
  * or when time runs out. Both return a tree; the figures are made from it in tree.ts.
  */

@@ -1,5 +1,5 @@
 /**
- * Shape inference and validation (DESIGN sections 1-2): index kinds, sizes per operand, the
+ * Shape inference and validation (docs/semantics.md sections 1-2): index kinds, sizes per operand, the
  * feature and filters of every conv index, resolved padding and conv output sizes.
  */
 import { formatIndex, parseSpec, type ParsedSpec, type Term } from './notation.js';

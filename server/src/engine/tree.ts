@@ -1,6 +1,6 @@
 /**
  * From a contraction tree to what users and executors see: the steps in evaluation order
- * (left child first), the opt_einsum-style path and the figures of DESIGN section 3.
+ * (left child first), the opt_einsum-style path and the figures of docs/semantics.md section 3.
  */
 import type { Network, TensorState } from './network.js';
 import { formatSpec } from './notation.js';

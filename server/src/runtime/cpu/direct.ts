@@ -1,5 +1,5 @@
 /**
- * A reference evaluator written straight from the definition (DESIGN section 2), with no plan:
+ * A reference evaluator written straight from the definition (docs/semantics.md section 2), with no plan:
  * one loop over every combination of the expression's variables, accumulating the product of
  * the operands' elements. Slow, and meant to be: it checks the plan executors.
  *

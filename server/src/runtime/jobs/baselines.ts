@@ -1,5 +1,5 @@
 /**
- * The plans a benchmark compares (DESIGN section 3): the planner's order, the left-to-right
+ * The plans a benchmark compares (docs/semantics.md section 3): the planner's order, the left-to-right
  * order ((A B) C) ..., and "rebuild the full kernel first, then convolve the layer input"; the
  * trees are the planner's own baselines, so times and MACs describe the same orders.
  */
