@@ -77,6 +77,59 @@ describe('cein errors', () => {
   });
 });
 
+describe('cein plan at sizes of 2^31 and more', () => {
+  // ab,bc->ac costs a*b*c MACs (one step); the expected values are BigInt arithmetic.
+  const planJson = (a: bigint, b: bigint, c: bigint) => {
+    const { code, stdout, stderr } = cein('plan', '--expr', 'ab,bc->ac', '--shapes', `${a}x${b},${b}x${c}`, '--json');
+    expect(code, stderr).toBe(0);
+    return JSON.parse(stdout);
+  };
+
+  for (const k of [31n, 32n, 40n, 49n]) {
+    it(`a = 2^${k}: exact MACs and FLOPs, not flagged`, () => {
+      const plan = planJson(2n ** k, 2n, 2n);
+      expect(BigInt(plan.macs)).toBe(2n ** k * 4n);
+      expect(BigInt(plan.flops)).toBe(2n ** k * 8n);
+      expect(plan.exact).toBe(true);
+      expect(plan.inexactFigures).toEqual([]);
+    });
+  }
+
+  it('a = 2^51 + 1, b = 3: the true MACs pass 2^53, so the plan flags them', () => {
+    // 3 * (2^51 + 1) = 6,755,399,441,055,747 < 2^53; times c = 2: 13,510,798,882,111,494 >= 2^53.
+    const plan = planJson(2n ** 51n + 1n, 3n, 2n);
+    expect(plan.exact).toBe(false);
+    expect(plan.inexactFigures).toEqual(expect.arrayContaining(['macs', 'flops', 'naiveMacs']));
+    expect(plan.steps[0].exact).toBe(false);
+    // The output, (2^51 + 1) * 2 elements, is below 2^53 and exact.
+    expect(plan.inexactFigures).not.toContain('peakElements');
+    expect(BigInt(plan.peakElements)).toBe((2n ** 51n + 1n) * 2n);
+  });
+
+  it('the table shows 2^31 correctly and marks figures beyond exact range', () => {
+    const small = cein('plan', '--expr', 'ab,bc->ac', '--shapes', '2147483648x2,2x2');
+    // 2^31 * 4 = 8,589,934,592 MACs; twice that in FLOPs.
+    expect(small.stdout).toMatch(/Optimal MACs:\s+8\.590G {2}\(17\.18G FLOPs\)/);
+    expect(small.stdout).not.toContain('beyond exact range');
+    const large = cein('plan', '--expr', 'ab,bc->ac', '--shapes', '2251799813685248x4,4x1');
+    // 2^51 * 4 = 2^53 MACs = 9.007P.
+    expect(large.stdout).toMatch(/Optimal MACs:\s+≈9\.007P/);
+    expect(large.stdout).toContain('beyond exact range');
+  });
+
+  for (const size of ['9007199254740992', '100000000000000000000']) {
+    it(`exits 2 on a size of ${size}, naming the limit, with a caret under the index`, () => {
+      const expr = 'ab,bc->ac';
+      const { code, stderr } = cein('plan', '--expr', expr, '--shapes', `2x3,3x${size}`);
+      expect(code).toBe(2);
+      const lines = stderr.split('\n');
+      const at = lines.findIndex((line) => line.includes(`index c of operand 2 has size ${size}, above 2^53 - 1`));
+      expect(at, stderr).toBeGreaterThanOrEqual(0);
+      expect(lines[at + 2]).toBe(`  ${' '.repeat(expr.indexOf('c'))}^`);
+    });
+  }
+});
+
 describe('cein run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cein-cli-'));
 

@@ -31,6 +31,12 @@ describe('layoutPlanTree', () => {
     }
   });
 
+  it('marks a step beyond exact range with ≈', () => {
+    // 2^51 * 4 * 1 = 2^53 MACs = 9.007P, 2^53 or more: flagged by the engine.
+    const [node] = layoutPlanTree(planExpression('ab,bc->ac', [[2 ** 51, 4], [4, 1]])).nodes.filter((n) => n.kind === 'step');
+    expect(node!.detail).toBe('≈9.007P MACs');
+  });
+
   it('labels operands with their shape and indices', () => {
     const x = leaves.find((l) => l.title === 'X')!;
     expect(x.shape).toBe('128x64x32x32');

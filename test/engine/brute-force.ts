@@ -204,16 +204,17 @@ export class CostModel {
     let macs = 1n;
     for (const name of new Set([...inA, ...inB])) {
       const c = this.convFacts.get(name);
-      let factor: number;
+      const size = (mask: number) => BigInt(this.size(mask, name));
+      let factor: bigint;
       if (!c || !(inA.has(name) && inB.has(name))) {
-        factor = this.size(inA.has(name) ? a : b, name);
+        factor = size(inA.has(name) ? a : b);
       } else {
         const fA = (a & (1 << c.feature)) !== 0;
         const fB = (b & (1 << c.feature)) !== 0;
-        if (!fA && !fB) factor = this.size(a, name) * this.size(b, name);
-        else factor = this.size(a | b, name) * this.size(fA ? b : a, name);
+        if (!fA && !fB) factor = size(a) * size(b);
+        else factor = size(a | b) * size(fA ? b : a);
       }
-      macs *= BigInt(factor);
+      macs *= factor;
     }
     this.stepMemo.set(key, macs);
     return macs;

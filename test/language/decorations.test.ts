@@ -32,6 +32,25 @@ describe('code lens', () => {
     expect(found.find((l) => l.line === 4 && l.title === 'Run')?.arguments?.[0]).toEqual(expect.objectContaining({ network: 'n', layer: 'a' }));
   });
 
+  test('sizes of 2^31 and more: exact figures, and ≈ with the note beyond 2^53', async () => {
+    // 2^31 * 2 * 2 = 2^33 MACs = 2^34 FLOPs = 17.18G; the output 2^32 elements = 16.00 GiB.
+    const small = await lenses('input X[2147483648, 2]\nweight W[2, 2]\nlayer l: Y = conv_einsum("ab,bc->ac", X, W)\n');
+    expect(small[0]!.title).toBe('17.18G FLOPs · same as left-to-right · peak 16.00 GiB');
+    // 2^51 * 4 * 1 = 2^53 MACs = 2^54 FLOPs = 18.01P, beyond exact range; the output 2^51
+    // elements = 8.00 PiB, exact.
+    const large = await lenses('input X[2251799813685248, 4]\nweight W[4, 1]\nlayer l: Y = conv_einsum("ab,bc->ac", X, W)\n');
+    expect(large[0]!.title).toBe('≈18.01P FLOPs (beyond exact range) · ≈ same as left-to-right · peak 8.00 PiB');
+  });
+
+  test('a network whose layers are exact but whose total is not', async () => {
+    // Each layer: 2^49 * 2 * 2 = 2^51 MACs, 2^52 FLOPs, exact. Total: 2^53 FLOPs = 9.007P,
+    // flagged. Peak: one layer's output, 2^50 elements = 4.00 PiB.
+    const source = 'input X[562949953421312, 2]\nweight A[2, 2]\nweight B[2, 2]\nnetwork n(X) {\n  layer a: Y1 = conv_einsum("ij,jk->ik", X, A)\n  layer b: Y2 = conv_einsum("ik,kl->il", Y1, B)\n}\n';
+    const found = await lenses(source);
+    expect(found.filter((l) => l.line === 3)[0]!.title).toBe('2 layers · ≈9.007P FLOPs (beyond exact range) · same as left-to-right · peak 4.00 PiB');
+    expect(found.filter((l) => l.line === 4)[0]!.title).toBe('4.504P FLOPs · same as left-to-right · peak 4.00 PiB');
+  });
+
   test('a layer with problems gets a lens that says so, without actions', async () => {
     const found = await lenses('input X[2, 3]\nlayer l: Y = conv_einsum("ij->ix", X)\n');
     expect(found).toEqual([{ line: 1, title: 'fix the problems to see the cost', command: '', arguments: undefined }]);

@@ -142,3 +142,31 @@ describe('hover on names', () => {
     expect(text).toContain('| b | 2x5 | 40 |');
   });
 });
+
+describe('hover at sizes of 2^31 and more', () => {
+  // X[2^51, 4] · W[4, 1]: 2^51 * 4 = 2^53 MACs (9.007P), 2^54 FLOPs (18.01P): both beyond exact
+  // range. The output, 2^51 elements = 2.252P (2^53 B = 8.00 PiB), is exact.
+  const LARGE = 'input X[2251799813685248, 4]\nweight W[4, 1]\nlayer l: Y = conv_einsum("ab,bc->ac", X, W)\n';
+
+  test('figures beyond exact range carry ≈ and the note; exact ones do not', async () => {
+    const text = await hover(LARGE, 'conv_einsum');
+    expect(text).toContain('| optimal, objective flops | ≈9.007P | ≈18.01P |  |');
+    expect(text).toContain('| left-to-right | ≈9.007P | ≈18.01P | ≈1.00x |');
+    expect(text).toContain('peak live: 2.252P elements (8.00 PiB f32)');
+    expect(text).toContain('beyond exact range');
+    expect(text).toContain('ab,bc->ac  2251799813685248x1  ≈9.007P MACs');
+  });
+
+  test('2^31 rows: exact, positive, no mark', async () => {
+    // 2^31 * 2 * 2 = 2^33 = 8,589,934,592 MACs = 8.590G; FLOPs 17.18G.
+    const text = await hover('input X[2147483648, 2]\nweight W[2, 2]\nlayer l: Y = conv_einsum("ab,bc->ac", X, W)\n', 'conv_einsum');
+    expect(text).toContain('| optimal, objective flops | 8.590G | 17.18G |  |');
+    expect(text).not.toMatch(/≈|beyond exact range/);
+  });
+
+  test('a tensor of 2^64 elements', async () => {
+    // 2^32 * 2^32 = 2^64 = 18.45E elements; 2^66 B = 64.00 EiB.
+    const text = await hover('input X[4294967296, 4294967296]\nlayer l: Y = conv_einsum("ij->i", X)\n', 'X[');
+    expect(text).toBe('**X** · input · no gradient\n\n`4294967296x4294967296` · ≈18.45E elements (beyond exact range) · ≈64.00 EiB f32');
+  });
+});

@@ -94,9 +94,32 @@ describe('validation: sizes', () => {
     expect(diagnostic).toEqual(expect.objectContaining({ code: 'cyclic-constant', message: 'A is defined in terms of itself', ...range }));
   });
 
+  const LIMIT = 'above 2^53 - 1 = 9007199254740991, the largest size cein can count exactly';
+
   test('a size beyond exact integers', async () => {
     const { diagnostic, range } = await only(`let A = <|100000000 * 100000000|>\ninput X[A, 3]${USE_X}`);
-    expect(diagnostic).toEqual(expect.objectContaining({ code: 'size-too-large', message: '10000000000000000 is beyond the largest exact integer (2^53 - 1)', ...range }));
+    expect(diagnostic).toEqual(expect.objectContaining({ code: 'size-too-large', message: `10000000000000000 is ${LIMIT}`, ...range }));
+  });
+
+  test('a literal of 2^53 + 1 is named as written, not as float64 rounds it', async () => {
+    const { diagnostic, range } = await only(`input X[<|9007199254740993|>, 3]${USE_X}`);
+    expect(diagnostic).toEqual(expect.objectContaining({ code: 'size-too-large', severity: 'error', message: `9007199254740993 is ${LIMIT}`, ...range }));
+  });
+
+  test('the largest exact size, 2^53 - 1, is accepted; one more by arithmetic is not', async () => {
+    expect(await diagnose(`input X[9007199254740991, 1]${USE_X}`)).toEqual([]);
+    const { diagnostic, range } = await only(`let A = 9007199254740991\ninput X[<|A + 1|>, 1]${USE_X}`);
+    expect(diagnostic).toEqual(expect.objectContaining({ code: 'size-too-large', message: `9007199254740992 is ${LIMIT}`, ...range }));
+  });
+
+  test('a difference below -(2^53 - 1)', async () => {
+    const { diagnostic, range } = await only(`let A = <|0 - 9007199254740991 - 9007199254740991|>\ninput X[A, 3]${USE_X}`);
+    expect(diagnostic).toEqual(expect.objectContaining({ code: 'size-too-large', message: expect.stringContaining('below -(2^53 - 1)'), ...range }));
+  });
+
+  test('a padded conv input beyond 2^53 - 1 is an error on the conv index in the string', async () => {
+    const { diagnostic, range } = await only('input X[2, 9007199254740000]\nweight K[3]\nlayer l: Y = conv_einsum("bh,h->bh|<|h|>", X, K) { h: padding 1000 }\n');
+    expect(diagnostic).toEqual(expect.objectContaining({ code: 'size-too-large', severity: 'error', message: expect.stringContaining('2^53'), ...range }));
   });
 
   test('sizes from arithmetic reach the engine', async () => {

@@ -17,6 +17,7 @@ function step(inputIndices: string[][], inputShapes: number[][], indices: string
     macs: 0,
     axes,
     operands: inputIndices.map((_, k) => k),
+    exact: true,
   };
 }
 

@@ -95,6 +95,8 @@ export function planOfStep(step: PlanStep): Plan {
     rebuiltMacs: null,
     layerInput: null,
     objectiveValue: step.macs,
+    exact: true,
+    inexactFigures: [],
     planMs: 0,
   };
 }

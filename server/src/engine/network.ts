@@ -18,8 +18,8 @@ export interface TensorState {
   readonly convFeature: Uint8Array;
   /** Per conv slot: number of filters under this tensor. */
   readonly convFilters: Int32Array;
-  /** Per conv slot: sum of (K-1) over the filters under this tensor. */
-  readonly convKSum: Int32Array;
+  /** Per conv slot: sum of (K-1) over the filters under this tensor (float64: sizes reach 2^53). */
+  readonly convKSum: Float64Array;
   /** Number of operands under this tensor. */
   readonly leafCount: number;
   /** Whether any operand under it requires a gradient (training objective). */
@@ -28,8 +28,8 @@ export interface TensorState {
 
 export class Network {
   readonly operandCount: number;
-  /** Size of every non-conv index (and of conv indices held by one operand). */
-  readonly plainSize: Int32Array;
+  /** Size of every non-conv index (and of conv indices held by one operand); float64, as sizes reach 2^53. */
+  readonly plainSize: Float64Array;
   /** Conv slot of an index id, or -1 for an index without conv behaviour. */
   readonly convSlot: Int32Array;
   readonly convs: readonly ConvInfo[];
@@ -43,7 +43,7 @@ export class Network {
     const m = analysis.indices.length;
     this.operandCount = analysis.terms.length;
     this.names = analysis.indices.map((i) => i.name);
-    this.plainSize = new Int32Array(m);
+    this.plainSize = new Float64Array(m);
     this.convSlot = new Int32Array(m).fill(-1);
     this.totalCount = new Int32Array(m);
     this.inOutput = new Uint8Array(m);
@@ -70,7 +70,7 @@ export class Network {
     const c = this.convs.length;
     const convFeature = new Uint8Array(c);
     const convFilters = new Int32Array(c);
-    const convKSum = new Int32Array(c);
+    const convKSum = new Float64Array(c);
     this.convs.forEach((conv, slot) => {
       if (conv.feature === operand) convFeature[slot] = 1;
       const f = conv.filters.indexOf(operand);
@@ -142,7 +142,7 @@ export class Network {
     const c = this.convs.length;
     const convFeature = new Uint8Array(c);
     const convFilters = new Int32Array(c);
-    const convKSum = new Int32Array(c);
+    const convKSum = new Float64Array(c);
     for (let s = 0; s < c; s++) {
       convFeature[s] = a.convFeature[s]! | b.convFeature[s]!;
       convFilters[s] = a.convFilters[s]! + b.convFilters[s]!;

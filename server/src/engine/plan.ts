@@ -52,6 +52,8 @@ export interface PlanStep {
   readonly axes: readonly StepAxis[];
   /** Operands under the step's output. */
   readonly operands: readonly number[];
+  /** False when the step's MACs or output elements are 2^53 or more, beyond exact range (rounded). */
+  readonly exact: boolean;
 }
 
 export interface PlanFigures {
@@ -61,7 +63,18 @@ export interface PlanFigures {
   readonly peakElements: number;
 }
 
-export interface Plan extends PlanFigures {
+/** The figures a plan or a sum of plans reports, by name. */
+export type FigureName = 'macs' | 'flops' | 'naiveMacs' | 'rebuiltMacs' | 'largestIntermediate' | 'peakElements' | 'objectiveValue';
+
+/** Which figures are beyond exact range: 2^53 or more, so float64 rounded them (see exact.ts). */
+export interface Exactness {
+  /** True when every figure, per step ones included, is below 2^53 and so exact. */
+  readonly exact: boolean;
+  /** The figures at 2^53 or more, which every display marks as beyond exact range. */
+  readonly inexactFigures: readonly FigureName[];
+}
+
+export interface Plan extends PlanFigures, Exactness {
   readonly expression: string;
   readonly shapes: readonly (readonly number[])[];
   readonly objective: Objective;

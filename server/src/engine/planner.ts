@@ -2,6 +2,7 @@
  * The planner's entry points: plan an expression (best tree for an objective) or describe a
  * given tree, with the baselines and figures every plan reports (docs/semantics.md sections 3-4).
  */
+import { exactness } from './exact.js';
 import { Network } from './network.js';
 import type { ConvOptionsMap, Objective } from './options.js';
 import type { Plan, PlanTree } from './plan.js';
@@ -118,6 +119,16 @@ function assemble(net: Network, tree: PlanTree, optimal: boolean, options: PlanO
   const layerInput = options.layerInput ?? defaultLayerInput(net);
   const rebuilt = layerInput === null ? null : rebuiltKernelTree(net, layerInput, solved);
   const { analysis } = net;
+  const rebuiltMacs = rebuilt ? describeTree(net, rebuilt, objective).macs : null;
+  const figures = {
+    macs: described.macs,
+    flops: 2 * described.macs,
+    largestIntermediate: described.largestIntermediate,
+    peakElements: described.peakElements,
+    naiveMacs: naive.macs,
+    rebuiltMacs,
+    objectiveValue: described.objectiveValue,
+  };
   return {
     expression: analysis.spec.text,
     shapes: analysis.shapes,
@@ -128,16 +139,11 @@ function assemble(net: Network, tree: PlanTree, optimal: boolean, options: PlanO
     path: described.path,
     steps: described.steps,
     optimal,
-    macs: described.macs,
-    flops: 2 * described.macs,
-    largestIntermediate: described.largestIntermediate,
-    peakElements: described.peakElements,
-    naiveMacs: naive.macs,
+    ...figures,
+    ...exactness(figures),
     naiveTree,
-    rebuiltMacs: rebuilt ? describeTree(net, rebuilt, objective).macs : null,
     rebuiltTree: rebuilt,
     layerInput,
-    objectiveValue: described.objectiveValue,
     planMs: performance.now() - started,
   };
 }

@@ -41,6 +41,7 @@ export type ProblemCode =
   | 'operand-count'
   | 'rank-mismatch'
   | 'non-positive-size'
+  | 'size-too-large'
   | 'size-mismatch'
   | 'conv-output-empty'
   | 'conv-index-diagonal'

@@ -81,7 +81,7 @@ class SubsetTables {
     });
     const featureMask = net.convs.map((conv) => (operands.includes(conv.feature) ? 1 << operands.indexOf(conv.feature) : 0));
     const filterMask = net.convs.map((conv) => conv.filters.reduce((mask, k) => (operands.includes(k) ? mask | (1 << operands.indexOf(k)) : mask), 0));
-    const kSum = new Int32Array(size * slots);
+    const kSum = new Float64Array(size * slots);
     for (let s = 1; s < size; s++) {
       const low = s & -s;
       const j = 31 - Math.clz32(low);

@@ -4,6 +4,7 @@
  */
 import { formatIndex, parseSpec, type ParsedSpec, type Term } from './notation.js';
 import { type ConvOptionsMap, type Padding, type PaddingMode } from './options.js';
+import { isCountableSize, SIZE_LIMIT_REASON } from './exact.js';
 import { EngineError, error, hasErrors, type Problem } from './problems.js';
 
 export type IndexKind = 'conv' | 'batch' | 'contracted' | 'free' | 'reduced';
@@ -136,8 +137,11 @@ function checkOperandShapes(spec: ParsedSpec, shapes: readonly (readonly number[
     }
     term.indices.forEach((index, axis) => {
       const size = shape[axis]!;
-      if (!Number.isSafeInteger(size) || size < 1) {
-        problems.push(error('non-positive-size', `index ${formatIndex(index.name)} of operand ${k + 1} has size ${size}; sizes must be positive integers`, { range: index.range, operand: k }));
+      const what = `index ${formatIndex(index.name)} of operand ${k + 1} has size ${size}`;
+      if (!Number.isInteger(size) || size < 1) {
+        problems.push(error('non-positive-size', `${what}; sizes must be positive integers`, { range: index.range, operand: k }));
+      } else if (!isCountableSize(size)) {
+        problems.push(error('size-too-large', `${what}, ${SIZE_LIMIT_REASON}`, { range: index.range, operand: k }));
       }
     });
   });
@@ -181,13 +185,17 @@ function checkOptions(spec: ParsedSpec, options: ConvOptionsMap, convNames: Read
     }
     for (const key of ['stride', 'dilation'] as const) {
       const value = option[key];
-      if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
+      if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
         problems.push(error('option-invalid', `${key} of ${shown} is ${value}; it must be a positive integer`, { index: name }));
+      } else if (value !== undefined && !isCountableSize(value)) {
+        problems.push(error('size-too-large', `${key} of ${shown} is ${value}, ${SIZE_LIMIT_REASON}`, { index: name }));
       }
     }
     const padding = option.padding ?? { kind: 'same' };
-    if (padding.kind === 'explicit' && ![padding.lo, padding.hi].every((p) => Number.isSafeInteger(p) && p >= 0)) {
+    if (padding.kind === 'explicit' && ![padding.lo, padding.hi].every((p) => Number.isInteger(p) && p >= 0)) {
       problems.push(error('option-invalid', `padding of ${shown} must be non-negative integers`, { index: name }));
+    } else if (padding.kind === 'explicit' && ![padding.lo, padding.hi].every(isCountableSize)) {
+      problems.push(error('size-too-large', `padding of ${shown} is ${padding.lo}:${padding.hi}, ${SIZE_LIMIT_REASON}`, { index: name }));
     }
     if (padding.kind === 'same' && (option.stride ?? 1) !== 1) {
       const which = option.padding ? 'padding "same"' : 'the default padding "same"';
@@ -220,7 +228,10 @@ function resolveConv(
 
   const shown = formatIndex(name);
   const range = spec.convs.find((c) => c.name === name)?.range;
-  if (outputSize < 1) {
+  const tooLarge = largeConvSize(inputSize, lo, hi, kTotal, extent);
+  if (tooLarge) {
+    problems.push(error('size-too-large', `conv index ${shown}: ${tooLarge}, ${SIZE_LIMIT_REASON}`, { range, index: name }));
+  } else if (outputSize < 1) {
     problems.push(error('conv-output-empty', `conv index ${shown}: input size ${inputSize} with padding ${lo}+${hi} is shorter than the dilated filter extent ${extent}, so the output would be empty`, { range, index: name }));
   }
   const limit = mode === 'reflect' ? inputSize - 1 : mode === 'circular' ? inputSize : Infinity;
@@ -228,6 +239,17 @@ function resolveConv(
     problems.push(error('padding-too-large', `conv index ${shown}: ${mode} padding of ${Math.max(lo, hi)} needs an input of at least ${mode === 'reflect' ? Math.max(lo, hi) + 1 : Math.max(lo, hi)}, but it is ${inputSize}`, { range, index: name }));
   }
   return { feature, filters, inputSize, filterSizes, kTotal, extent, stride, dilation, padding, lo, hi, mode, outputSize };
+}
+
+/**
+ * Every size along a conv index lies between 1 and the padded input I + lo + hi, or the combined
+ * filter extent and its dilation; when these are countable, so is every intermediate's size.
+ */
+function largeConvSize(inputSize: number, lo: number, hi: number, kTotal: number, extent: number): string | null {
+  if (!isCountableSize(kTotal)) return `the combined filter extent is ${kTotal}`;
+  if (!isCountableSize(extent)) return `the dilated filter extent is ${extent}`;
+  const padded = inputSize + lo + hi;
+  return isCountableSize(padded) ? null : `the padded input ${inputSize} + ${lo} + ${hi} is ${padded}`;
 }
 
 /** Padding amounts before and after, PyTorch's rule for "same" (the odd one goes after). */

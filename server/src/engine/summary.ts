@@ -2,7 +2,8 @@
  * The plan as plain text, in the spirit of opt_einsum's PathInfo: one printable summary that
  * the CLI prints, hovers show and users paste into bug reports.
  */
-import type { Plan } from './plan.js';
+import { BEYOND_EXACT } from './exact.js';
+import type { Exactness, FigureName, Plan } from './plan.js';
 
 const UNITS = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
 
@@ -28,11 +29,27 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${value} B` : `${value.toFixed(2)} ${units[unit]}`;
 }
 
-/** How many times more the baseline costs than the plan, e.g. "64.0x". */
-export function formatRatio(baseline: number, plan: number): string {
+/** How many times more the baseline costs than the plan, e.g. "64.0x"; "≈64.0x" from figures beyond exact range. */
+export function formatRatio(baseline: number, plan: number, exact = true): string {
   if (plan === 0) return baseline === 0 ? '1.0x' : 'inf';
   const ratio = baseline / plan;
-  return `${ratio >= 100 ? ratio.toFixed(0) : ratio.toFixed(ratio >= 10 ? 1 : 2)}x`;
+  return `${exact ? '' : APPROXIMATE}${ratio >= 100 ? ratio.toFixed(0) : ratio.toFixed(ratio >= 10 ? 1 : 2)}x`;
+}
+
+/** The mark before a figure that the engine flagged beyond exact range. */
+export const APPROXIMATE = '≈';
+
+/** What the mark means, said once below figures that carry it. */
+export const APPROXIMATE_NOTE = `${APPROXIMATE} marks figures ${BEYOND_EXACT} (2^53 or more), which are rounded`;
+
+/** A figure as formatCount writes it, marked "≈" when the engine flagged it beyond exact range. */
+export function formatFigure(value: number, exact: boolean): string {
+  return exact ? formatCount(value) : `${APPROXIMATE}${formatCount(value)}`;
+}
+
+/** Whether a plan's (or a sum of plans') figure is exact, as the engine flagged it. */
+export function isExactFigure(figures: Exactness, name: FigureName): boolean {
+  return !figures.inexactFigures.includes(name);
 }
 
 export function formatShape(shape: readonly number[]): string {
@@ -45,9 +62,9 @@ export function elementCount(shape: readonly number[]): number {
   return shape.reduce((product, size) => product * size, 1);
 }
 
-/** The size of `elements` f32 values, e.g. "4.00 MiB". */
-export function f32Bytes(elements: number): string {
-  return formatBytes(elements * BYTES_PER_F32);
+/** The size of `elements` f32 values, e.g. "4.00 MiB"; "≈" when the count is beyond exact range. */
+export function f32Bytes(elements: number, exact = true): string {
+  return `${exact ? '' : APPROXIMATE}${formatBytes(elements * BYTES_PER_F32)}`;
 }
 
 export function planSummary(plan: Plan): string {
@@ -57,21 +74,25 @@ export function planSummary(plan: Plan): string {
   label('Shapes:', plan.shapes.map(formatShape).join(', '));
   label('Output shape:', formatShape(plan.outputShape));
   label('Objective:', `${plan.objective} (${plan.optimal ? 'optimal' : 'heuristic, not proven optimal'})`);
-  label('Optimal MACs:', `${formatCount(plan.macs)}  (${formatCount(plan.flops)} FLOPs)`);
-  label('Left-to-right MACs:', `${formatCount(plan.naiveMacs)}  (${formatRatio(plan.naiveMacs, plan.macs)} more)`);
+  const exact = (name: FigureName) => isExactFigure(plan, name);
+  const figure = (value: number, name: FigureName) => formatFigure(value, exact(name));
+  const versus = (baseline: number, name: FigureName) => formatRatio(baseline, plan.macs, exact(name) && exact('macs'));
+  label('Optimal MACs:', `${figure(plan.macs, 'macs')}  (${figure(plan.flops, 'flops')} FLOPs)`);
+  label('Left-to-right MACs:', `${figure(plan.naiveMacs, 'naiveMacs')}  (${versus(plan.naiveMacs, 'naiveMacs')} more)`);
   if (plan.rebuiltMacs !== null) {
-    label('Rebuilt-kernel MACs:', `${formatCount(plan.rebuiltMacs)}  (${formatRatio(plan.rebuiltMacs, plan.macs)} more)`);
+    label('Rebuilt-kernel MACs:', `${figure(plan.rebuiltMacs, 'rebuiltMacs')}  (${versus(plan.rebuiltMacs, 'rebuiltMacs')} more)`);
   }
-  label('Largest intermediate:', `${formatCount(plan.largestIntermediate)} elements (${f32Bytes(plan.largestIntermediate)} f32)`);
-  label('Peak live elements:', `${formatCount(plan.peakElements)} (${f32Bytes(plan.peakElements)} f32)`);
+  label('Largest intermediate:', `${figure(plan.largestIntermediate, 'largestIntermediate')} elements (${f32Bytes(plan.largestIntermediate, exact('largestIntermediate'))} f32)`);
+  label('Peak live elements:', `${figure(plan.peakElements, 'peakElements')} (${f32Bytes(plan.peakElements, exact('peakElements'))} f32)`);
   label('Planned in:', `${plan.planMs.toFixed(1)} ms`);
+  if (!plan.exact) label('Note:', APPROXIMATE_NOTE);
 
   const rows = plan.steps.map((step, i) => [
     String(i + 1),
     `(${plan.path[i]!.join(',')})`,
     step.spec,
     step.kind,
-    formatCount(step.macs),
+    formatFigure(step.macs, step.exact),
     formatShape(step.outputShape),
   ]);
   const header = ['step', 'path', 'spec', 'kind', 'MACs', 'output shape'];

@@ -3,9 +3,10 @@
  * memory is the largest of any one layer, since each layer's intermediates are freed before
  * the next layer starts.
  */
-import type { Plan } from './plan.js';
+import { exactness } from './exact.js';
+import type { Exactness, Plan } from './plan.js';
 
-export interface PlanTotals {
+export interface PlanTotals extends Exactness {
   readonly layers: number;
   readonly macs: number;
   readonly flops: number;
@@ -22,14 +23,14 @@ export function sumPlans(plans: readonly Plan[]): PlanTotals {
   const sum = (figure: (plan: Plan) => number) => plans.reduce((total, plan) => total + figure(plan), 0);
   const max = (figure: (plan: Plan) => number) => plans.reduce((most, plan) => Math.max(most, figure(plan)), 0);
   const macs = sum((p) => p.macs);
-  return {
-    layers: plans.length,
+  const figures = {
     macs,
     flops: 2 * macs,
     naiveMacs: sum((p) => p.naiveMacs),
     rebuiltMacs: plans.every((p) => p.rebuiltMacs !== null) ? sum((p) => p.rebuiltMacs!) : null,
     largestIntermediate: max((p) => p.largestIntermediate),
     peakElements: max((p) => p.peakElements),
-    optimal: plans.every((p) => p.optimal),
   };
+  // Sums of exact figures may reach 2^53; a layer's flagged figure makes its sum flagged too.
+  return { layers: plans.length, ...figures, ...exactness(figures), optimal: plans.every((p) => p.optimal) };
 }

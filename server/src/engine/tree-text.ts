@@ -8,12 +8,12 @@
  *   └─ rs,rthw->sthw  16x64x3x3  ...
  */
 import type { Plan, PlanStep, PlanTree } from './plan.js';
-import { formatCount, formatShape } from './summary.js';
+import { formatFigure, formatShape } from './summary.js';
 
 /** `names[k]` labels operand k; operands without a name are shown as op1, op2, ... */
 export function formatPlanTree(plan: Plan, names: readonly string[] = []): string {
   const label = (k: number) => names[k] ?? `op${k + 1}`;
-  const stepLine = (step: PlanStep) => `${step.spec}  ${formatShape(step.outputShape)}  ${formatCount(step.macs)} MACs`;
+  const stepLine = (step: PlanStep) => `${step.spec}  ${formatShape(step.outputShape)}  ${formatFigure(step.macs, step.exact)} MACs`;
   const leafLine = (k: number) => `${label(k)}  ${formatShape(plan.shapes[k] ?? [])}`;
 
   if ('leaf' in plan.tree) {

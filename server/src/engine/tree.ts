@@ -2,6 +2,7 @@
  * From a contraction tree to what users and executors see: the steps in evaluation order
  * (left child first), the opt_einsum-style path and the figures of docs/semantics.md section 3.
  */
+import { isExact } from './exact.js';
 import type { Network, TensorState } from './network.js';
 import { formatSpec } from './notation.js';
 import type { Objective } from './options.js';
@@ -61,6 +62,7 @@ export function describeTree(net: Network, tree: PlanTree, objective: Objective)
       macs,
       axes,
       operands: [...a.operands, ...b.operands],
+      exact: isExact(macs) && isExact(elementCount(shape)),
     });
     return { id, state: merged, indices, shape, operands: [...a.operands, ...b.operands] };
   };
@@ -81,6 +83,7 @@ function reductionStep(net: Network, k: number): PlanStep {
   const { analysis } = net;
   const state = net.leaves[k]!;
   const kept = new Set(analysis.output);
+  const macs = net.elementsOf(state);
   const axes: StepAxis[] = Array.from(state.ids, (id) => {
     const name = net.names[id]!;
     return { name, inA: true, inB: false, kept: kept.has(name), role: 'plain', size: net.sizeOf(state, id) };
@@ -94,9 +97,10 @@ function reductionStep(net: Network, k: number): PlanStep {
     outputShape: analysis.outputShape,
     spec: formatSpec([analysis.terms[k]!], analysis.output, []),
     kind: 'reduction',
-    macs: net.elementsOf(state),
+    macs,
     axes,
     operands: [k],
+    exact: isExact(macs) && isExact(elementCount(analysis.outputShape)),
   };
 }
 

@@ -9,7 +9,7 @@ import type { CeinServices } from '../language/cein-module.js';
 import { isLayer, isNetwork, type CeinFile, type Layer, type Network } from '../language/generated/ast.js';
 import type { CeinTyping } from '../language/typing/cein-typing.js';
 import { CeinCommands, type CommandTarget } from './commands.js';
-import { f32Bytes, flopsText, versusLeftToRight } from './figures.js';
+import { flopsText, peakText, versusLeftToRight } from './figures.js';
 import { guarded } from './guard.js';
 
 export class CeinCodeLensProvider implements CodeLensProvider {
@@ -40,7 +40,7 @@ export class CeinCodeLensProvider implements CodeLensProvider {
     if (!outcome) return [lens(range, label('fix the problems to see the cost'))];
     if ('problem' in outcome) return [lens(range, label(outcome.problem.message))];
     const { plan } = outcome;
-    const summary = `${flopsText(plan.flops)} · ${versusLeftToRight(plan.macs, plan.naiveMacs)} · peak ${f32Bytes(plan.peakElements)}`;
+    const summary = `${flopsText(plan)} · ${versusLeftToRight(plan)} · ${peakText(plan)}`;
     return [lens(range, label(summary)), ...actions(range, target, true)];
   }
 
@@ -49,7 +49,7 @@ export class CeinCodeLensProvider implements CodeLensProvider {
     if (!outcome) return [];
     if ('unplanned' in outcome) return [lens(range, label(`cost unknown: fix layers ${outcome.unplanned.map((l) => l.name).join(', ')}`))];
     const { totals } = outcome;
-    const summary = `${totals.layers} layers · ${flopsText(totals.flops)} · ${versusLeftToRight(totals.macs, totals.naiveMacs)} · peak ${f32Bytes(totals.peakElements)}`;
+    const summary = `${totals.layers} layers · ${flopsText(totals)} · ${versusLeftToRight(totals)} · ${peakText(totals)}`;
     return [lens(range, label(summary)), ...actions(range, { uri, network: network.name }, false)];
   }
 }

@@ -4,15 +4,16 @@
  */
 import { formatIndex } from '../engine/notation.js';
 import { formatPadding } from '../engine/options.js';
-import type { Plan } from '../engine/plan.js';
+import { BEYOND_EXACT, isExact } from '../engine/exact.js';
+import type { FigureName, Plan } from '../engine/plan.js';
 import type { ConvInfo, IndexInfo } from '../engine/shapes.js';
-import { formatCount, formatRatio, formatShape } from '../engine/summary.js';
+import { APPROXIMATE_NOTE, formatFigure, formatRatio, formatShape, isExactFigure } from '../engine/summary.js';
 import type { PlanTotals } from '../engine/totals.js';
 import { formatPlanTree } from '../engine/tree-text.js';
 import { isLayerOutput, type Layer, type Network, type SizeConstant, type TensorSource } from '../language/generated/ast.js';
 import type { PlanOutcome } from '../language/typing/cein-typing.js';
 import type { LayerTypes } from '../language/typing/document-types.js';
-import { elementCount, f32Bytes, flopsText, versusLeftToRight } from './figures.js';
+import { elementCount, f32Bytes, flopsText, peakText, versusLeftToRight } from './figures.js';
 
 export function expressionHover(types: LayerTypes, outcome: PlanOutcome | undefined): string {
   const { layer } = types;
@@ -20,23 +21,33 @@ export function expressionHover(types: LayerTypes, outcome: PlanOutcome | undefi
   const title = `**layer ${layer.name}** · \`${layer.output?.name ?? '?'}\`${shape}`;
   if (!outcome) return `${title}\n\nThe cost appears once the layer's problems are fixed.`;
   if ('problem' in outcome) return `${title}\n\n${outcome.problem.message}`;
-  return [title, planTable(outcome.plan), memoryLine(outcome.plan), treeBlock(outcome.plan, types)].join('\n\n');
+  const { plan } = outcome;
+  return [title, planTable(plan), memoryLine(plan), ...(plan.exact ? [] : [`_${APPROXIMATE_NOTE}_`]), treeBlock(plan, types)].join('\n\n');
 }
 
 function planTable(plan: Plan): string {
-  const row = (order: string, macs: number, versus = formatRatio(macs, plan.macs)) => `| ${order} | ${formatCount(macs)} | ${formatCount(2 * macs)} | ${versus} |`;
+  const chosenExact = isExactFigure(plan, 'macs');
+  const row = (order: string, macs: number, name: FigureName) => {
+    const exact = isExactFigure(plan, name);
+    const versus = name === 'macs' ? '' : formatRatio(macs, plan.macs, exact && chosenExact);
+    return `| ${order} | ${formatFigure(macs, exact)} | ${formatFigure(2 * macs, exact && isExact(2 * macs))} | ${versus} |`;
+  };
   const chosen = `${plan.optimal ? 'optimal' : 'best found (heuristic)'}, objective ${plan.objective}`;
   return [
     '| order | MACs | FLOPs | vs. chosen |',
     '| --- | ---: | ---: | ---: |',
-    row(chosen, plan.macs, ''),
-    row('left-to-right', plan.naiveMacs),
-    ...(plan.rebuiltMacs !== null ? [row('rebuilt kernel', plan.rebuiltMacs)] : []),
+    row(chosen, plan.macs, 'macs'),
+    row('left-to-right', plan.naiveMacs, 'naiveMacs'),
+    ...(plan.rebuiltMacs !== null ? [row('rebuilt kernel', plan.rebuiltMacs, 'rebuiltMacs')] : []),
   ].join('\n');
 }
 
 function memoryLine(plan: Plan): string {
-  return `Largest intermediate: ${formatCount(plan.largestIntermediate)} elements (${f32Bytes(plan.largestIntermediate)} f32) · peak live: ${formatCount(plan.peakElements)} elements (${f32Bytes(plan.peakElements)} f32)`;
+  const elements = (value: number, name: FigureName) => {
+    const exact = isExactFigure(plan, name);
+    return `${formatFigure(value, exact)} elements (${f32Bytes(value, exact)} f32)`;
+  };
+  return `Largest intermediate: ${elements(plan.largestIntermediate, 'largestIntermediate')} · peak live: ${elements(plan.peakElements, 'peakElements')}`;
 }
 
 function treeBlock(plan: Plan, types: LayerTypes): string {
@@ -76,8 +87,10 @@ export function tensorHover(source: TensorSource, shape: readonly number[] | und
   const title = `**${source.name}** · ${what}`;
   if (!shape) return `${title}\n\nShape unknown until its problems are fixed.`;
   const elements = elementCount(shape);
+  const exact = isExact(elements);
   const grad = requiresGrad === undefined ? '' : requiresGrad ? ' · requires gradient' : ' · no gradient';
-  return `${title}${grad}\n\n\`${formatShape(shape)}\` · ${formatCount(elements)} elements · ${f32Bytes(elements)} f32`;
+  const note = exact ? '' : ` (${BEYOND_EXACT})`;
+  return `${title}${grad}\n\n\`${formatShape(shape)}\` · ${formatFigure(elements, exact)} elements${note} · ${f32Bytes(elements, exact)} f32`;
 }
 
 export function constantHover(constant: SizeConstant, value: number | undefined): string {
@@ -85,9 +98,10 @@ export function constantHover(constant: SizeConstant, value: number | undefined)
 }
 
 export function networkHover(network: Network, layers: readonly { layer: Layer; plan: Plan }[], totals: PlanTotals): string {
-  const rows = layers.map(({ layer, plan }) => `| ${layer.name} | ${formatShape(plan.outputShape)} | ${formatCount(plan.macs)} | ${versusLeftToRight(plan.macs, plan.naiveMacs)} |`);
+  const rows = layers.map(({ layer, plan }) => `| ${layer.name} | ${formatShape(plan.outputShape)} | ${formatFigure(plan.macs, isExactFigure(plan, 'macs'))} | ${versusLeftToRight(plan)} |`);
   return [
-    `**network ${network.name}** · ${totals.layers} layers · ${flopsText(totals.flops)} · ${versusLeftToRight(totals.macs, totals.naiveMacs)} · peak ${f32Bytes(totals.peakElements)}`,
+    `**network ${network.name}** · ${totals.layers} layers · ${flopsText(totals)} · ${versusLeftToRight(totals)} · ${peakText(totals)}`,
     ['| layer | output | MACs | |', '| --- | --- | ---: | --- |', ...rows].join('\n'),
+    ...(totals.exact && layers.every(({ plan }) => plan.exact) ? [] : [`_${APPROXIMATE_NOTE}_`]),
   ].join('\n\n');
 }

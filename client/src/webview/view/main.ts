@@ -2,7 +2,8 @@
  * The "cein Plan" page: renders what the extension posts (a plan, a run, a benchmark) and sends
  * back the user's clicks. Every figure comes from the message; nothing is computed here.
  */
-import { formatCount, formatRatio, formatShape } from '../../../../server/src/engine/summary.js';
+import type { Exactness, FigureName } from '../../../../server/src/engine/plan.js';
+import { APPROXIMATE_NOTE, formatFigure, formatRatio, formatShape, isExactFigure } from '../../../../server/src/engine/summary.js';
 import { f32Bytes } from '../../../../server/src/lsp/figures.js';
 import { isNetworkPlan, type LayerPlanResult, type NetworkPlanResult, type Plan, type PlanTotals, type RunReport } from '../../protocol.js';
 import { backendText, checkText } from '../../reports.js';
@@ -55,6 +56,7 @@ function layerPage(result: LayerPlanResult, runnable: boolean): Node[] {
       ['Output shape', formatShape(plan.outputShape)],
       ['Objective', `${plan.objective}, planned in ${plan.planMs.toFixed(1)} ms`],
     ]),
+    ...approximateNote(plan.exact),
     actions(runnable),
     el('h2', {}, 'Contraction tree'),
     el('div', { class: 'tree-scroll' }, treeSvg(layoutPlanTree(plan, names))),
@@ -67,19 +69,20 @@ function networkPage(result: NetworkPlanResult): Node[] {
       'tr',
       {},
       el('td', {}, layer),
-      el('td', { class: 'number' }, formatCount(plan.flops)),
-      el('td', { class: 'number' }, formatRatio(plan.naiveMacs, plan.macs)),
-      el('td', { class: 'number' }, f32Bytes(plan.peakElements)),
+      el('td', { class: 'number' }, figure(plan, plan.flops, 'flops')),
+      el('td', { class: 'number' }, formatRatio(plan.naiveMacs, plan.macs, isExactFigure(plan, 'naiveMacs') && isExactFigure(plan, 'macs'))),
+      el('td', { class: 'number' }, f32Bytes(plan.peakElements, isExactFigure(plan, 'peakElements'))),
       el('td', {}, el('code', {}, plan.expression)),
     ),
   );
   const trees = result.layers.map(({ layer, plan }) =>
-    el('details', {}, el('summary', {}, `layer ${layer}: ${formatCount(plan.flops)} FLOPs`), el('div', { class: 'tree-scroll' }, treeSvg(layoutPlanTree(plan)))),
+    el('details', {}, el('summary', {}, `layer ${layer}: ${figure(plan, plan.flops, 'flops')} FLOPs`), el('div', { class: 'tree-scroll' }, treeSvg(layoutPlanTree(plan)))),
   );
   return [
     el('h1', {}, `network ${result.network}`),
     figures(result.totals, result.totals.optimal, [['Layers', String(result.totals.layers)]]),
     actions(false),
+    ...approximateNote(result.totals.exact && result.layers.every(({ plan }) => plan.exact)),
     el('h2', {}, 'Layers'),
     el(
       'table',
@@ -92,17 +95,28 @@ function networkPage(result: NetworkPlanResult): Node[] {
   ];
 }
 
-type Figures = Pick<Plan & PlanTotals, 'macs' | 'flops' | 'naiveMacs' | 'rebuiltMacs' | 'largestIntermediate' | 'peakElements'>;
+type Figures = Pick<Plan & PlanTotals, 'macs' | 'flops' | 'naiveMacs' | 'rebuiltMacs' | 'largestIntermediate' | 'peakElements' | 'exact' | 'inexactFigures'>;
+
+/** A figure with the engine's flag: "≈" before it when it is beyond exact range. */
+function figure(f: Exactness, value: number, name: FigureName): string {
+  return formatFigure(value, isExactFigure(f, name));
+}
+
+function approximateNote(exact: boolean): HTMLElement[] {
+  return exact ? [] : [el('p', { class: 'muted' }, APPROXIMATE_NOTE)];
+}
 
 function figures(f: Figures, optimal: boolean, extra: readonly (readonly [string, string])[]): HTMLElement {
+  const versus = (baseline: number, name: FigureName) => formatRatio(baseline, f.macs, isExactFigure(f, name) && isExactFigure(f, 'macs'));
+  const elements = (value: number, name: FigureName) => `${figure(f, value, name)} elements (${f32Bytes(value, isExactFigure(f, name))} f32)`;
   const rows: (readonly [string, string])[] = [
-    ['FLOPs', `${formatCount(f.flops)} (${formatCount(f.macs)} MACs), ${optimal ? 'proven optimal' : 'heuristic, not proven optimal'}`],
-    ['Left-to-right', `${formatCount(f.naiveMacs)} MACs, ${formatRatio(f.naiveMacs, f.macs)} the optimal`],
+    ['FLOPs', `${figure(f, f.flops, 'flops')} (${figure(f, f.macs, 'macs')} MACs), ${optimal ? 'proven optimal' : 'heuristic, not proven optimal'}`],
+    ['Left-to-right', `${figure(f, f.naiveMacs, 'naiveMacs')} MACs, ${versus(f.naiveMacs, 'naiveMacs')} the optimal`],
   ];
-  if (f.rebuiltMacs !== null) rows.push(['Rebuilt kernel', `${formatCount(f.rebuiltMacs)} MACs, ${formatRatio(f.rebuiltMacs, f.macs)} the optimal`]);
+  if (f.rebuiltMacs !== null) rows.push(['Rebuilt kernel', `${figure(f, f.rebuiltMacs, 'rebuiltMacs')} MACs, ${versus(f.rebuiltMacs, 'rebuiltMacs')} the optimal`]);
   rows.push(
-    ['Largest intermediate', `${formatCount(f.largestIntermediate)} elements (${f32Bytes(f.largestIntermediate)} f32)`],
-    ['Peak live', `${formatCount(f.peakElements)} elements (${f32Bytes(f.peakElements)} f32)`],
+    ['Largest intermediate', elements(f.largestIntermediate, 'largestIntermediate')],
+    ['Peak live', elements(f.peakElements, 'peakElements')],
     ...extra,
   );
   return el('table', { class: 'figures' }, ...rows.map(([name, value]) => el('tr', {}, el('th', {}, name), el('td', {}, value))));

@@ -4,7 +4,7 @@
  * costliest steps stand out.
  */
 import { hierarchy, tree, type HierarchyPointNode } from 'd3-hierarchy';
-import { formatCount, formatShape } from '../../../../server/src/engine/summary.js';
+import { formatFigure, formatShape } from '../../../../server/src/engine/summary.js';
 import type { Plan, PlanStep, PlanTree } from '../../protocol.js';
 
 export const NODE_HEIGHT = 60;
@@ -79,7 +79,7 @@ export function layoutPlanTree(plan: Plan, names: readonly string[] = []): TreeL
     const { step, leaf } = n.data;
     const base = { x: left(n), y: top(n), order: n.data.order };
     if (step) {
-      return { ...base, kind: 'step', title: step.spec, shape: formatShape(step.outputShape), detail: `${formatCount(step.macs)} MACs`, heat: heatOf(step.macs, maxMacs) };
+      return { ...base, kind: 'step', title: step.spec, shape: formatShape(step.outputShape), detail: `${formatFigure(step.macs, step.exact)} MACs`, heat: heatOf(step.macs, maxMacs) };
     }
     const k = leaf!;
     return {

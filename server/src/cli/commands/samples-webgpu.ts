@@ -7,7 +7,7 @@ import { GpuWorker } from '../../runtime/jobs/worker-client.js';
 import { formatAdapter } from '../../runtime/webgpu/device.js';
 import { formatTable } from '../table.js';
 import { timeoutMs, type GpuFlags } from './run-webgpu.js';
-import { PLAN_HEADER, planColumns, planLayer, type SampleLayer } from './samples.js';
+import { PLAN_HEADER, planColumns, planLayer, planNote, type SampleLayer } from './samples.js';
 
 const DEFAULT_TIMEOUT_S = 300;
 
@@ -31,7 +31,7 @@ export async function samplesOnWebGpu(layers: readonly SampleLayer[], flags: { j
       return ok ? 0 : 1;
     }
     const table = rows.map((r) => [r.name, ...planColumns(r.full), r.computeMs.toFixed(1), `${r.check.ok ? 'ok' : 'FAILED'} ${r.check.relativeError.toExponential(1)}`]);
-    process.stdout.write(`${notice}\n\n${formatTable([...PLAN_HEADER, 'run ms', 'run check (rel. error)'], table)}\n`);
+    process.stdout.write(`${notice}\n\n${formatTable([...PLAN_HEADER, 'run ms', 'run check (rel. error)'], table)}\n${planNote(rows.map((r) => r.full))}`);
     process.stdout.write(`\n${ok ? 'all layers agree with the CPU float64 reference' : 'some layers DISAGREE with the CPU float64 reference'}\n`);
     return ok ? 0 : 1;
   } finally {

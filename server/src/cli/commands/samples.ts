@@ -4,8 +4,8 @@ import { ExpressionError } from '../exit.js';
 import { planAnalysis } from '../../engine/planner.js';
 import { EngineError } from '../../engine/problems.js';
 import { analyze } from '../../engine/shapes.js';
-import type { Plan } from '../../engine/plan.js';
-import { formatCount, formatRatio } from '../../engine/summary.js';
+import type { FigureName, Plan } from '../../engine/plan.js';
+import { APPROXIMATE_NOTE, formatFigure, formatRatio, isExactFigure } from '../../engine/summary.js';
 import { compare } from '../../runtime/compare.js';
 import { evaluateDirect } from '../../runtime/cpu/direct.js';
 import { executePlan } from '../../runtime/cpu/execute.js';
@@ -41,14 +41,21 @@ export function planLayer(expression: string, shapes: number[][], options: ConvF
 
 /** Figures of a layer at its full sizes, the same whichever backend runs it. */
 export function planColumns(plan: Plan): string[] {
+  const exact = (name: FigureName) => isExactFigure(plan, name);
+  const baseline = (macs: number, name: FigureName) => `${formatFigure(macs, exact(name))} (${formatRatio(macs, plan.macs, exact(name) && exact('macs'))})`;
   return [
-    formatCount(plan.macs),
-    `${formatCount(plan.naiveMacs)} (${formatRatio(plan.naiveMacs, plan.macs)})`,
-    plan.rebuiltMacs === null ? '-' : `${formatCount(plan.rebuiltMacs)} (${formatRatio(plan.rebuiltMacs, plan.macs)})`,
+    formatFigure(plan.macs, exact('macs')),
+    baseline(plan.naiveMacs, 'naiveMacs'),
+    plan.rebuiltMacs === null ? '-' : baseline(plan.rebuiltMacs, 'rebuiltMacs'),
   ];
 }
 
 export const PLAN_HEADER = ['layer', 'optimal MACs', 'left-to-right', 'rebuilt kernel'];
+
+/** The line that explains "≈" below the table, when some figure in it is beyond exact range. */
+export function planNote(plans: readonly Plan[]): string {
+  return plans.every((plan) => plan.exact) ? '' : `${APPROXIMATE_NOTE}\n`;
+}
 
 export type SamplesBackend = 'auto' | 'cpu' | 'webgpu';
 
@@ -83,7 +90,7 @@ function samplesOnCpu(layers: readonly SampleLayer[], flags: { json?: boolean },
     return ok ? 0 : 1;
   }
   const table = rows.map((r) => [r.name, ...planColumns(r.plan), r.planMs.toFixed(1), `${r.ok ? 'ok' : 'FAILED'} ${r.check.relativeError.toExponential(1)}`]);
-  process.stdout.write(`${notice}\n\n${formatTable([...PLAN_HEADER, 'plan ms', 'run check (rel. error)'], table)}\n`);
+  process.stdout.write(`${notice}\n\n${formatTable([...PLAN_HEADER, 'plan ms', 'run check (rel. error)'], table)}\n${planNote(rows.map((r) => r.plan))}`);
   process.stdout.write(`\n${ok ? 'all layers agree with the direct evaluation' : 'some layers DISAGREE with the direct evaluation'}\n`);
   return ok ? 0 : 1;
 }

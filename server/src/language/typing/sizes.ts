@@ -4,6 +4,7 @@
  * anything that depends on a broken size is simply unknown (undefined).
  */
 import type { AstNode } from 'langium';
+import { isCountableSize, SIZE_LIMIT_REASON } from '../../engine/exact.js';
 import { isBinaryExpression, isConstantReference, isNegatedExpression, isNumberLiteral, type SizeConstant, type SizeExpression } from '../generated/ast.js';
 import type { TypingProblem } from './typing-problem.js';
 
@@ -24,7 +25,8 @@ export class SizeEvaluator {
 
   evaluate(expression: SizeExpression | undefined): number | undefined {
     if (!expression) return undefined;
-    if (isNumberLiteral(expression)) return this.checked(expression.value, expression);
+    // A literal is shown as written: beyond 2^53 its value is already rounded.
+    if (isNumberLiteral(expression)) return this.checked(expression.value, expression, expression.$cstNode?.text);
     if (isConstantReference(expression)) {
       const target = expression.constant.ref;
       if (!target) return undefined;
@@ -76,9 +78,15 @@ export class SizeEvaluator {
     return value;
   }
 
-  private checked(value: number, node: AstNode): number | undefined {
-    if (Number.isSafeInteger(value)) return value;
-    this.error(node, 'size-too-large', `${value} is beyond the largest exact integer (2^53 - 1)`);
+  /**
+   * Every operand is below 2^53 in magnitude, so a sum, difference or product below 2^53 in
+   * magnitude is exact and one that is not lands at 2^53 or beyond, rounding being monotone (see
+   * engine/exact.ts): checking the result suffices.
+   */
+  private checked(value: number, node: AstNode, shown: string = String(value)): number | undefined {
+    if (isCountableSize(Math.abs(value))) return value;
+    const reason = value < 0 ? 'below -(2^53 - 1), beyond the sizes cein can count exactly' : SIZE_LIMIT_REASON;
+    this.error(node, 'size-too-large', `${shown} is ${reason}`);
     return undefined;
   }
 
