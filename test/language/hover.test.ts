@@ -39,6 +39,8 @@ describe('hover on an expression', () => {
     expect(text).toContain('| rebuilt kernel | 3,240 | 6,480 | 1.00x |');
     // Peak: the output, 2*4*3*5 = 120 elements = 480 B.
     expect(text).toContain('peak live: 120 elements (480 B f32)');
+    // One step: no intermediate, rather than "0 elements (0 B)".
+    expect(text).toContain('Largest intermediate: none: one step · peak live');
     expect(text).toContain('```text\nbshw,tshw->bthw|hw  2x4x3x5  3,240 MACs\n');
     expect(text).toMatch(/├─ X {2}2x3x5x5\n└─ W {2}4x3x3x3\n```/);
   });

@@ -50,6 +50,14 @@ export function f32Bytes(elements: number): string {
   return formatBytes(elements * BYTES_PER_F32);
 }
 
+/**
+ * The largest intermediate as every display shows it: "1.049M elements (4.00 MiB f32)", or,
+ * for a plan of one step (null), that there is none.
+ */
+export function formatLargestIntermediate(elements: number | null, none = 'none: one step'): string {
+  return elements === null ? none : `${formatCount(elements)} elements (${f32Bytes(elements)} f32)`;
+}
+
 export function planSummary(plan: Plan): string {
   const lines: string[] = [];
   const label = (name: string, value: string) => lines.push(`  ${name.padEnd(22)}${value}`);
@@ -62,7 +70,7 @@ export function planSummary(plan: Plan): string {
   if (plan.rebuiltMacs !== null) {
     label('Rebuilt-kernel MACs:', `${formatCount(plan.rebuiltMacs)}  (${formatRatio(plan.rebuiltMacs, plan.macs)} more)`);
   }
-  label('Largest intermediate:', `${formatCount(plan.largestIntermediate)} elements (${f32Bytes(plan.largestIntermediate)} f32)`);
+  label('Largest intermediate:', formatLargestIntermediate(plan.largestIntermediate));
   label('Peak live elements:', `${formatCount(plan.peakElements)} (${f32Bytes(plan.peakElements)} f32)`);
   label('Planned in:', `${plan.planMs.toFixed(1)} ms`);
 

@@ -6,7 +6,7 @@ import { formatIndex } from '../engine/notation.js';
 import { formatPadding } from '../engine/options.js';
 import type { Plan } from '../engine/plan.js';
 import type { ConvInfo, IndexInfo } from '../engine/shapes.js';
-import { formatCount, formatRatio, formatShape } from '../engine/summary.js';
+import { formatCount, formatLargestIntermediate, formatRatio, formatShape } from '../engine/summary.js';
 import type { PlanTotals } from '../engine/totals.js';
 import { formatPlanTree } from '../engine/tree-text.js';
 import { isLayerOutput, type Layer, type Network, type SizeConstant, type TensorSource } from '../language/generated/ast.js';
@@ -36,7 +36,7 @@ function planTable(plan: Plan): string {
 }
 
 function memoryLine(plan: Plan): string {
-  return `Largest intermediate: ${formatCount(plan.largestIntermediate)} elements (${f32Bytes(plan.largestIntermediate)} f32) · peak live: ${formatCount(plan.peakElements)} elements (${f32Bytes(plan.peakElements)} f32)`;
+  return `Largest intermediate: ${formatLargestIntermediate(plan.largestIntermediate)} · peak live: ${formatCount(plan.peakElements)} elements (${f32Bytes(plan.peakElements)} f32)`;
 }
 
 function treeBlock(plan: Plan, types: LayerTypes): string {

@@ -2,7 +2,7 @@
  * The "cein Plan" page: renders what the extension posts (a plan, a run, a benchmark) and sends
  * back the user's clicks. Every figure comes from the message; nothing is computed here.
  */
-import { formatCount, formatRatio, formatShape } from '../../../../server/src/engine/summary.js';
+import { formatCount, formatLargestIntermediate, formatRatio, formatShape } from '../../../../server/src/engine/summary.js';
 import { f32Bytes } from '../../../../server/src/lsp/figures.js';
 import { isNetworkPlan, type LayerPlanResult, type NetworkPlanResult, type Plan, type PlanTotals, type RunReport } from '../../protocol.js';
 import { backendText, checkText } from '../../reports.js';
@@ -78,7 +78,7 @@ function networkPage(result: NetworkPlanResult): Node[] {
   );
   return [
     el('h1', {}, `network ${result.network}`),
-    figures(result.totals, result.totals.optimal, [['Layers', String(result.totals.layers)]]),
+    figures(result.totals, result.totals.optimal, [['Layers', String(result.totals.layers)]], 'none: every layer is one step'),
     actions(false),
     el('h2', {}, 'Layers'),
     el(
@@ -94,14 +94,15 @@ function networkPage(result: NetworkPlanResult): Node[] {
 
 type Figures = Pick<Plan & PlanTotals, 'macs' | 'flops' | 'naiveMacs' | 'rebuiltMacs' | 'largestIntermediate' | 'peakElements'>;
 
-function figures(f: Figures, optimal: boolean, extra: readonly (readonly [string, string])[]): HTMLElement {
+/** `noIntermediate`: what the largest intermediate reads when there is none (see formatLargestIntermediate). */
+function figures(f: Figures, optimal: boolean, extra: readonly (readonly [string, string])[], noIntermediate?: string): HTMLElement {
   const rows: (readonly [string, string])[] = [
     ['FLOPs', `${formatCount(f.flops)} (${formatCount(f.macs)} MACs), ${optimal ? 'proven optimal' : 'heuristic, not proven optimal'}`],
     ['Left-to-right', `${formatCount(f.naiveMacs)} MACs, ${formatRatio(f.naiveMacs, f.macs)} the optimal`],
   ];
   if (f.rebuiltMacs !== null) rows.push(['Rebuilt kernel', `${formatCount(f.rebuiltMacs)} MACs, ${formatRatio(f.rebuiltMacs, f.macs)} the optimal`]);
   rows.push(
-    ['Largest intermediate', `${formatCount(f.largestIntermediate)} elements (${f32Bytes(f.largestIntermediate)} f32)`],
+    ['Largest intermediate', formatLargestIntermediate(f.largestIntermediate, noIntermediate)],
     ['Peak live', `${formatCount(f.peakElements)} elements (${f32Bytes(f.peakElements)} f32)`],
     ...extra,
   );
