@@ -39,8 +39,11 @@ function memoryLine(plan: Plan): string {
   return `Largest intermediate: ${formatLargestIntermediate(plan.largestIntermediate)} · peak live: ${formatCount(plan.peakElements)} elements (${f32Bytes(plan.peakElements)} f32)`;
 }
 
+/** Steps of the tree a hover draws; a larger tree is in the plan view (Show plan). */
+const HOVER_TREE_STEPS = 8;
+
 function treeBlock(plan: Plan, types: LayerTypes): string {
-  return ['```text', formatPlanTree(plan, types.operands.map((o) => o.name)), '```'].join('\n');
+  return ['```text', formatPlanTree(plan, types.operands.map((o) => o.name), HOVER_TREE_STEPS), '```'].join('\n');
 }
 
 export function indexHover(types: LayerTypes, name: string): string {
