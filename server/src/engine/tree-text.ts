@@ -46,5 +46,5 @@ export function formatPlanTree(plan: Plan, names: readonly string[] = [], maxLin
   draw(plan.tree, '', '');
   if (lines.length <= maxLines) return lines.join('\n');
   const shown = Math.max(1, maxLines - 1);
-  return [...lines.slice(0, shown), `… ${lines.length - shown} more steps; Show plan draws the whole tree`].join('\n');
+  return [...lines.slice(0, shown), `… ${lines.length - shown} more steps`].join('\n');
 }

@@ -43,7 +43,8 @@ function memoryLine(plan: Plan): string {
 const HOVER_TREE_STEPS = 8;
 
 function treeBlock(plan: Plan, types: LayerTypes): string {
-  return ['```text', formatPlanTree(plan, types.operands.map((o) => o.name), HOVER_TREE_STEPS), '```'].join('\n');
+  const block = ['```text', formatPlanTree(plan, types.operands.map((o) => o.name), HOVER_TREE_STEPS), '```'].join('\n');
+  return plan.steps.length > HOVER_TREE_STEPS ? `${block}\n\nShow plan draws the whole tree.` : block;
 }
 
 export function indexHover(types: LayerTypes, name: string): string {
