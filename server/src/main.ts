@@ -2,9 +2,9 @@
 import { NodeFileSystem } from 'langium/node';
 import { startLanguageServer } from 'langium/lsp';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { createCeinLanguageServer } from './lsp/cein-lsp-module.js';
+import { ceinServiceRequirements, createCeinLanguageServer } from './lsp/cein-lsp-module.js';
 import { GpuLayerRunner } from './lsp/gpu-runner.js';
 
 const connection = createConnection(ProposedFeatures.all);
 const { shared } = createCeinLanguageServer({ connection, ...NodeFileSystem }, { runner: new GpuLayerRunner(connection) });
-startLanguageServer(shared);
+startLanguageServer(shared, ceinServiceRequirements);

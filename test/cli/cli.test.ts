@@ -34,6 +34,8 @@ describe('cein plan', () => {
     expect(plan.path).toEqual([[0, 1]]);
     expect(plan.optimal).toBe(true);
     for (const key of ['rebuiltMacs', 'steps', 'largestIntermediate', 'peakElements', 'planMs']) expect(plan).toHaveProperty(key);
+    // One step: no intermediate at all, which is not an intermediate of 0 elements.
+    expect(plan.largestIntermediate).toBeNull();
   });
 
   it('applies stride, lo:hi padding and dilation per index', () => {
@@ -49,6 +51,12 @@ describe('cein plan', () => {
     expect(stdout).toMatch(/Left-to-right MACs:.*x more/);
     expect(stdout).toMatch(/Rebuilt-kernel MACs:.*x more/);
     expect(stdout.split('\n').filter((line) => /^\s+\d+\s+\(\d+,\d+\)/.test(line))).toHaveLength(4);
+  });
+
+  it('says a plan of one step has no intermediate', () => {
+    const { code, stdout } = cein('plan', '--expr', 'bshw,tshw->bthw|hw', '--shapes', '2x3x8x8,4x3x3x3');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Largest intermediate: +none: one step\n/);
   });
 });
 

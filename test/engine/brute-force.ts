@@ -258,15 +258,16 @@ export class CostModel {
   }
 
   /** Largest intermediate of a tree: the results of every step but the last (0 when none). */
-  treeLargestIntermediate(tree: Tree): bigint {
-    let best = 0n;
+  /** Null when no step's output feeds another step (a tree of one step, or a lone leaf). */
+  treeLargestIntermediate(tree: Tree): bigint | null {
+    let best: bigint | null = null;
     const walk = (t: Tree, top: boolean) => {
       if ('leaf' in t) return;
       walk(t.left, false);
       walk(t.right, false);
       if (!top) {
         const e = this.elements(this.maskOf(t));
-        if (e > best) best = e;
+        if (best === null || e > best) best = e;
       }
     };
     walk(tree, true);

@@ -27,6 +27,11 @@ function maskOf(tree: PlanTree): number {
   return 'leaf' in tree ? 1 << tree.leaf : maskOf(tree.left) | maskOf(tree.right);
 }
 
+/** A figure that may be null (no intermediate), as the model's BigInt. */
+function bigOrNull(value: number | null): bigint | null {
+  return value === null ? null : BigInt(value);
+}
+
 /** Checks every step of a plan against the model; returns what disagrees. */
 function checkSteps(model: CostModel, plan: Plan): string[] {
   const out: string[] = [];
@@ -112,7 +117,7 @@ describe('flops objective: optimum = brute-force minimum', () => {
       const naive = model.treeMacs(leftToRight(model.n));
       if (BigInt(plan.naiveMacs) !== naive) problems.push(`naiveMacs ${plan.naiveMacs}, model ${naive}`);
       if (JSON.stringify(plan.outputShape) !== JSON.stringify(model.outputShape())) problems.push(`outputShape ${plan.outputShape}, model ${model.outputShape()}`);
-      if (BigInt(plan.largestIntermediate) !== model.treeLargestIntermediate(plan.tree as Tree)) problems.push(`largestIntermediate ${plan.largestIntermediate}, model ${model.treeLargestIntermediate(plan.tree as Tree)}`);
+      if (bigOrNull(plan.largestIntermediate) !== model.treeLargestIntermediate(plan.tree as Tree)) problems.push(`largestIntermediate ${plan.largestIntermediate}, model ${model.treeLargestIntermediate(plan.tree as Tree)}`);
       if (BigInt(plan.peakElements) !== model.treePeak(plan.tree as Tree)) problems.push(`peakElements ${plan.peakElements}, model ${model.treePeak(plan.tree as Tree)}`);
       if (plan.steps.length !== model.n - 1) problems.push(`${plan.steps.length} steps`);
       problems.push(...checkSteps(model, plan));
@@ -155,7 +160,7 @@ describe('planFromTree: the plan of a given tree costs what the model says', () 
         if (BigInt(plan.macs) !== model.treeMacs(tree)) problems.push(`macs ${plan.macs}, model ${model.treeMacs(tree)}`);
         if (showTree(plan.tree as Tree) !== showTree(tree)) problems.push(`tree came back as ${showTree(plan.tree as Tree)}`);
         if (plan.optimal) problems.push('a given tree is marked optimal');
-        if (BigInt(plan.largestIntermediate) !== model.treeLargestIntermediate(tree)) problems.push(`largestIntermediate ${plan.largestIntermediate}, model ${model.treeLargestIntermediate(tree)}`);
+        if (bigOrNull(plan.largestIntermediate) !== model.treeLargestIntermediate(tree)) problems.push(`largestIntermediate ${plan.largestIntermediate}, model ${model.treeLargestIntermediate(tree)}`);
         if (BigInt(plan.peakElements) !== model.treePeak(tree)) problems.push(`peakElements ${plan.peakElements}, model ${model.treePeak(tree)}`);
         if (BigInt(plan.naiveMacs) !== model.treeMacs(leftToRight(model.n))) problems.push(`naiveMacs ${plan.naiveMacs}`);
         problems.push(...checkSteps(model, plan));
@@ -235,9 +240,9 @@ describe('memory cap', () => {
       try {
         const plan = planExpression(e.text, e.shapes, { conv: e.conv, memoryCap: Number(cap) });
         if (BigInt(plan.macs) !== best.macs) problems.push(`cap ${cap}: macs ${plan.macs}, brute force ${best.macs} with ${showTree(best.tree)}`);
-        const largest = model.treeLargestIntermediate(plan.tree as Tree);
+        const largest = model.treeLargestIntermediate(plan.tree as Tree) ?? 0n;
         if (largest > cap) problems.push(`cap ${cap}: tree ${showTree(plan.tree as Tree)} has an intermediate of ${largest}`);
-        if (plan.largestIntermediate > Number(cap)) problems.push(`cap ${cap}: largestIntermediate ${plan.largestIntermediate}`);
+        if ((plan.largestIntermediate ?? 0) > Number(cap)) problems.push(`cap ${cap}: largestIntermediate ${plan.largestIntermediate}`);
       } catch (err) {
         problems.push(`cap ${cap}: threw ${String(err)}`);
       }

@@ -2,6 +2,7 @@
  * Hover texts. Every expected figure is computed by hand from the cost model of
  * docs/semantics.md section 3, in the comments next to it; none is taken from the engine.
  */
+import { readFileSync } from 'node:fs';
 import type { LangiumDocument } from 'langium';
 import { describe, expect, test } from 'vitest';
 import { cein, parseDocument, SMALL_CP } from './cein-test-kit.js';
@@ -39,8 +40,10 @@ describe('hover on an expression', () => {
     expect(text).toContain('| rebuilt kernel | 3,240 | 6,480 | 1.00x |');
     // Peak: the output, 2*4*3*5 = 120 elements = 480 B.
     expect(text).toContain('peak live: 120 elements (480 B f32)');
-    expect(text).toContain('```text\nbshw,tshw->bthw|hw  2x4x3x5  3,240 MACs\n');
-    expect(text).toMatch(/├─ X {2}2x3x5x5\n└─ W {2}4x3x3x3\n```/);
+    // One step: no intermediate, rather than "0 elements (0 B)".
+    expect(text).toContain('Largest intermediate: none: one step · peak live');
+    // One step, so one line, naming the operands it takes.
+    expect(text).toContain('```text\nbshw,tshw->bthw|hw  2x4x3x5  3,240 MACs  ← X, W\n```');
   });
 
   test('a CP layer: the best order against left-to-right and the rebuilt kernel', async () => {
@@ -59,13 +62,46 @@ describe('hover on an expression', () => {
     expect(text).toContain('| rebuilt kernel | 7,536 | 15.07k | 5.38x |');
     expect(text).toContain('Largest intermediate: 100 elements (400 B f32)');
     const tree = text!.split('```text\n')[1]!.split('\n```')[0]!;
-    const steps = tree.split('\n').filter((line) => line.endsWith('MACs'));
-    expect(steps.map((line) => line.match(/(\S+) MACs$/)![1]).sort()).toEqual(['300', '300', '400', '400']);
-    for (const name of ['X', 'Ut', 'Us', 'Kh', 'Kw']) expect(tree).toMatch(new RegExp(`[├└]─ ${name} `));
+    // One line per step, each with the operands it takes directly: every operand once.
+    const steps = tree.split('\n');
+    expect(steps.map((line) => line.match(/(\S+) MACs/)![1]).sort()).toEqual(['300', '300', '400', '400']);
+    const taken = steps.flatMap((line) => line.split('  ← ')[1]?.split(', ') ?? []);
+    expect(taken.sort()).toEqual(['Kh', 'Kw', 'Us', 'Ut', 'X']);
   });
 
   test('hovering the layer name shows the same', async () => {
     expect(await hover(SMALL_CP, 'cp:')).toContain('| optimal, objective flops | 1,400 |');
+  });
+
+  test('the largest sample layer fits a hover: figures, then one line per step', async () => {
+    // samples/hierarchical-tucker.cein: eight operands (X, Ut, Us, Uh, Uw, Bts, Bhw, Root), the
+    // most of any sample layer, so seven steps. The hover: the title, the table (header, rule
+    // and three orders), the memory line, the tree's seven lines in a code block, with blank
+    // lines between the four parts: 1 + 1 + 5 + 1 + 1 + 1 + 9 = 19 lines.
+    const source = readFileSync('samples/hierarchical-tucker.cein', 'utf8');
+    const operands = source.match(/conv_einsum\("[^"]*",([^)]*)\)/)![1]!.split(',').map((name) => name.trim());
+    expect(operands).toHaveLength(8);
+    const text = (await hover(source, 'conv_einsum'))!;
+    expect(text.split('\n').length).toBeLessThanOrEqual(19);
+    for (const figure of ['| optimal, objective flops |', '| left-to-right |', '| rebuilt kernel |', 'Largest intermediate: ', 'peak live: ']) expect(text).toContain(figure);
+    const tree = text.split('```text\n')[1]!.split('\n```')[0]!.split('\n');
+    expect(tree).toHaveLength(operands.length - 1);
+    expect(tree.flatMap((line) => line.split('  ← ')[1]?.split(', ') ?? []).sort()).toEqual([...operands].sort());
+  });
+
+  test('a tree of more steps than a hover holds: the first steps, then how many more', async () => {
+    // A chain of 12 matrices, one size each: 11 steps. The hover draws 8 lines: 7 steps and
+    // a line for the other 4.
+    const names = Array.from({ length: 12 }, (_, k) => `M${k}`);
+    const letters = 'abcdefghijklm';
+    const terms = names.map((_, k) => letters[k]! + letters[k + 1]!);
+    const source = `${names.map((name) => `input ${name}[2, 2]`).join('\n')}\nlayer chain: Y = conv_einsum("${terms.join(',')}->am", ${names.join(', ')})\n`;
+    const text = (await hover(source, 'conv_einsum'))!;
+    const tree = text.split('```text\n')[1]!.split('\n```')[0]!.split('\n');
+    expect(tree).toHaveLength(8);
+    expect(tree.slice(0, 7).every((line) => / MACs/.test(line))).toBe(true);
+    expect(tree[7]).toBe('… 4 more steps');
+    expect(text.endsWith('```\n\nShow plan draws the whole tree.')).toBe(true);
   });
 
   test('a layer with errors says the cost comes later', async () => {

@@ -36,6 +36,42 @@ describe('quick fixes', () => {
     for (const { result } of offered) expect(await diagnose(result)).toEqual([]);
   });
 
+  test('an unknown output index: replace it with the input index the output lacks, or remove it', async () => {
+    // t occurs once among the inputs and not in the output: the x is a typo of it.
+    const source = 'input X[2, 3, 5, 5]\nweight W[4, 3, 3, 3]\nlayer l: Y = conv_einsum("bshw,tshw->bxhw|hw", X, W)\n';
+    const offered = await fixes(source, 'output-index-unknown');
+    expect(offered).toEqual([
+      { title: 'Replace x with t', result: source.replace('->bxhw', '->bthw') },
+      { title: 'Remove x from the output', result: source.replace('->bxhw', '->bhw') },
+    ]);
+    // Both are valid layers: t a free index, or t summed away (a reduced index).
+    for (const { result } of offered) expect((await diagnose(result)).filter((d) => d.severity === 'error')).toEqual([]);
+    expect(await diagnose(offered[0]!.result)).toEqual([]);
+  });
+
+  test('an unknown named output index: the replacement is written as a name', async () => {
+    const source = 'input X[2, 3]\nweight W[3, 4]\nlayer l: Y = conv_einsum("(b1)(s1),(s1)(t1)->(b1)(t2)", X, W)\n';
+    const offered = await fixes(source, 'output-index-unknown');
+    expect(offered.map((f) => f.title)).toEqual(['Replace (t2) with (t1)', 'Remove (t2) from the output']);
+    expect(offered[0]!.result).toBe(source.replace('->(b1)(t2)', '->(b1)(t1)'));
+    expect(await diagnose(offered[0]!.result)).toEqual([]);
+  });
+
+  test('an unknown output index: every index the output lacks that occurs once is offered; none when all occur twice', async () => {
+    const several = 'input A[2, 3]\nweight B[3, 4]\nlayer l: Y = conv_einsum("ij,jk->x", A, B)\n';
+    const offered = await fixes(several, 'output-index-unknown');
+    expect(offered).toEqual([
+      { title: 'Replace x with i', result: several.replace('->x', '->i') },
+      { title: 'Replace x with k', result: several.replace('->x', '->k') },
+      { title: 'Remove x from the output', result: several.replace('->x', '->') },
+    ]);
+    for (const { result } of offered) expect((await diagnose(result)).filter((d) => d.severity === 'error')).toEqual([]);
+
+    // i and j each occur twice, so no index could be what x stands for: only the removal.
+    const trace = 'input A[3, 3]\nweight B[3, 3]\nlayer l: Y = conv_einsum("ij,ji->ix", A, B)\n';
+    expect(await fixes(trace, 'output-index-unknown')).toEqual([{ title: 'Remove x from the output', result: trace.replace('->ix', '->i') }]);
+  });
+
   test('an unused declaration: remove its line', async () => {
     const source = 'let R = 4\ninput X[2, 3]\nlayer l: Y = conv_einsum("ij->i", X)\n';
     expect(await fixes(source, 'unused-declaration')).toEqual([{ title: 'Remove the unused declaration of R', result: 'input X[2, 3]\nlayer l: Y = conv_einsum("ij->i", X)\n' }]);

@@ -18,12 +18,15 @@ export class LspClient {
   private readonly waiters: (() => void)[] = [];
   private readonly versions = new Map<string, number>();
   readonly stderr: string[] = [];
+  /** The server's window/logMessage notifications (its console, in an editor's output channel). */
+  readonly logs: string[] = [];
 
   private constructor(private readonly process: ChildProcessWithoutNullStreams, readonly connection: ProtocolConnection) {
     connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       this.diagnostics.set(params.uri, { version: params.version, items: params.diagnostics });
       for (const wake of this.waiters.splice(0)) wake();
     });
+    connection.onNotification('window/logMessage', (params: { message: string }) => void this.logs.push(params.message));
     process.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
   }
 

@@ -87,7 +87,7 @@ export function planOfStep(step: PlanStep): Plan {
     optimal: true,
     macs: step.macs,
     flops: 2 * step.macs,
-    largestIntermediate: 0,
+    largestIntermediate: null,
     peakElements: 0,
     naiveMacs: step.macs,
     naiveTree: step.inputs.length === 1 ? { leaf: 0 } : { left: { leaf: 0 }, right: { leaf: 1 } },

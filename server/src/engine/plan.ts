@@ -59,7 +59,11 @@ export interface PlanStep {
 export interface PlanFigures {
   readonly macs: number;
   readonly flops: number;
-  readonly largestIntermediate: number;
+  /**
+   * Elements of the largest intermediate: the output of a step that a later step consumes.
+   * Null when the plan is one step, so there is no intermediate (not an intermediate of 0).
+   */
+  readonly largestIntermediate: number | null;
   readonly peakElements: number;
 }
 

@@ -98,7 +98,7 @@ export function planAnalysis(analysis: Analysis, options: PlanOptions = {}): Pla
     const deadline = Math.min(search.deadline, performance.now() + HEURISTIC_MS);
     const greedy = greedySearch(net, all, { ...search, deadline }, value);
     const naive = leftToRightTree(all.length);
-    const naiveFits = describeTree(net, naive, objective).largestIntermediate <= memoryCap;
+    const naiveFits = (describeTree(net, naive, objective).largestIntermediate ?? 0) <= memoryCap; // no intermediate fits any cap
     tree = greedy && (!naiveFits || value(greedy) <= value(naive)) ? greedy : naiveFits ? naive : null;
     if (!tree) throw capError(memoryCap);
   }

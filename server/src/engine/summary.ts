@@ -67,6 +67,16 @@ export function f32Bytes(elements: number, exact = true): string {
   return `${exact ? '' : APPROXIMATE}${formatBytes(elements * BYTES_PER_F32)}`;
 }
 
+/** A count of f32 elements as every display shows it: "1.049M elements (4.00 MiB f32)", "≈" beyond exact range. */
+export function formatElements(elements: number, exact = true): string {
+  return `${formatFigure(elements, exact)} elements (${f32Bytes(elements, exact)} f32)`;
+}
+
+/** The largest intermediate as every display shows it; for a plan of one step (null), that there is none. */
+export function formatLargestIntermediate(elements: number | null, exact = true, none = 'none: one step'): string {
+  return elements === null ? none : formatElements(elements, exact);
+}
+
 export function planSummary(plan: Plan): string {
   const lines: string[] = [];
   const label = (name: string, value: string) => lines.push(`  ${name.padEnd(22)}${value}`);
@@ -82,7 +92,7 @@ export function planSummary(plan: Plan): string {
   if (plan.rebuiltMacs !== null) {
     label('Rebuilt-kernel MACs:', `${figure(plan.rebuiltMacs, 'rebuiltMacs')}  (${versus(plan.rebuiltMacs, 'rebuiltMacs')} more)`);
   }
-  label('Largest intermediate:', `${figure(plan.largestIntermediate, 'largestIntermediate')} elements (${f32Bytes(plan.largestIntermediate, exact('largestIntermediate'))} f32)`);
+  label('Largest intermediate:', formatLargestIntermediate(plan.largestIntermediate, exact('largestIntermediate')));
   label('Peak live elements:', `${figure(plan.peakElements, 'peakElements')} (${f32Bytes(plan.peakElements, exact('peakElements'))} f32)`);
   label('Planned in:', `${plan.planMs.toFixed(1)} ms`);
   if (!plan.exact) label('Note:', APPROXIMATE_NOTE);

@@ -13,7 +13,8 @@ export interface PlanTotals extends Exactness {
   readonly naiveMacs: number;
   /** Null when some layer has no rebuilt-kernel baseline. */
   readonly rebuiltMacs: number | null;
-  readonly largestIntermediate: number;
+  /** The largest of the layers' largest intermediates; null when every layer is one step. */
+  readonly largestIntermediate: number | null;
   readonly peakElements: number;
   /** True when every layer's plan is proven optimal. */
   readonly optimal: boolean;
@@ -28,7 +29,7 @@ export function sumPlans(plans: readonly Plan[]): PlanTotals {
     flops: 2 * macs,
     naiveMacs: sum((p) => p.naiveMacs),
     rebuiltMacs: plans.every((p) => p.rebuiltMacs !== null) ? sum((p) => p.rebuiltMacs!) : null,
-    largestIntermediate: max((p) => p.largestIntermediate),
+    largestIntermediate: plans.some((p) => p.largestIntermediate !== null) ? max((p) => p.largestIntermediate ?? 0) : null,
     peakElements: max((p) => p.peakElements),
   };
   // Sums of exact figures may reach 2^53; a layer's flagged figure makes its sum flagged too.

@@ -13,7 +13,8 @@ export interface TreeDescription {
   readonly steps: PlanStep[];
   readonly path: number[][];
   readonly macs: number;
-  readonly largestIntermediate: number;
+  /** Null for one step: no intermediate. */
+  readonly largestIntermediate: number | null;
   readonly peakElements: number;
   readonly objectiveValue: number;
 }
@@ -145,17 +146,18 @@ function stepKind(axes: readonly StepAxis[]): StepKind {
 }
 
 /**
- * Largest intermediate (the final output excluded) and peak live elements when the steps run
- * in order, each intermediate freed after its last use; operands count zero, as they exist anyway.
+ * Largest intermediate (the final output excluded, so none for one step) and peak live elements
+ * when the steps run in order, each intermediate freed after its last use; operands count zero,
+ * as they exist anyway.
  */
-function memoryFigures(steps: readonly PlanStep[], n: number): { largestIntermediate: number; peakElements: number } {
-  let largestIntermediate = 0;
+function memoryFigures(steps: readonly PlanStep[], n: number): { largestIntermediate: number | null; peakElements: number } {
+  let largestIntermediate: number | null = null;
   let peakElements = 0;
   let live = 0;
   const sizes = new Map<number, number>();
   steps.forEach((step, i) => {
     const size = elementCount(step.outputShape);
-    if (i < steps.length - 1) largestIntermediate = Math.max(largestIntermediate, size);
+    if (i < steps.length - 1) largestIntermediate = Math.max(largestIntermediate ?? 0, size);
     peakElements = Math.max(peakElements, live + size);
     for (const input of step.inputs) {
       if (input >= n) live -= sizes.get(input)!;

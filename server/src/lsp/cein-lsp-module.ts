@@ -2,8 +2,8 @@
  * The editor features of the .cein language: hover, code lens, inlay hints, semantic tokens,
  * completion, quick fixes, outline, formatting and the cein.* commands.
  */
-import type { Module } from 'langium';
-import type { DefaultSharedModuleContext, LangiumSharedServices, PartialLangiumServices, PartialLangiumSharedServices } from 'langium/lsp';
+import { DocumentState, type Module } from 'langium';
+import type { DefaultSharedModuleContext, LangiumSharedServices, PartialLangiumServices, PartialLangiumSharedServices, ServiceRequirements } from 'langium/lsp';
 import { createCeinServices, type CeinServices } from '../language/cein-module.js';
 import { CeinCodeActionProvider } from './code-actions.js';
 import { CeinCodeLensProvider } from './code-lens.js';
@@ -29,6 +29,15 @@ export const CeinLspModule: Module<CeinServices, PartialLangiumServices> = {
     DocumentSymbolProvider: (services) => new CeinDocumentSymbolProvider(services),
     Formatter: () => new CeinFormatter(),
   },
+};
+
+/**
+ * The document states that requests wait for, where Langium's defaults are too early for cein:
+ * the outline's details (shapes, values) come from typing, which resolves references, so it
+ * waits for linking rather than parsing. Passed to startLanguageServer.
+ */
+export const ceinServiceRequirements: Partial<ServiceRequirements> = {
+  DocumentSymbolProvider: DocumentState.Linked,
 };
 
 export function ceinSharedLspModule(runner?: LayerRunner): Module<LangiumSharedServices, PartialLangiumSharedServices> {

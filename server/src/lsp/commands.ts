@@ -2,7 +2,7 @@
  * The commands behind the code lenses. `cein.plan` answers with the plan as JSON;
  * `cein.run` and `cein.bench` hand the planned layer to a LayerRunner (see run-hook.ts).
  */
-import { URI, type LangiumDocument } from 'langium';
+import { DocumentState, URI, type LangiumDocument } from 'langium';
 import { AbstractExecuteCommandHandler, type ExecuteCommandAcceptor, type LangiumSharedServices } from 'langium/lsp';
 import type { CancellationToken, Position } from 'vscode-languageserver';
 import type { CeinServices } from '../language/cein-module.js';
@@ -43,8 +43,8 @@ export class CeinCommandHandler extends AbstractExecuteCommandHandler {
     accept(CeinCommands.bench, ([target, settings], token) => guarded('cein.bench', failure('benchmark failed'), () => this.run('bench', target, readRuntimeSettings(settings), token)));
   }
 
-  private plan(target: CommandTarget, token: CancellationToken): unknown {
-    const found = this.find(target);
+  private async plan(target: CommandTarget, token: CancellationToken): Promise<unknown> {
+    const found = await this.find(target, token);
     if ('error' in found) return found;
     const { services, node } = found;
     const typing = services.typing.CeinTyping;
@@ -63,7 +63,7 @@ export class CeinCommandHandler extends AbstractExecuteCommandHandler {
 
   private async run(kind: LayerRunRequest['kind'], target: CommandTarget, runtime: RuntimeSettings, token: CancellationToken): Promise<unknown> {
     if (!this.runner) return failure('no runtime is available in this build of the language server');
-    const found = this.find(target);
+    const found = await this.find(target, token);
     if ('error' in found) return found;
     const { services, node } = found;
     if (isNetwork(node)) return failure('run a network layer by layer: pick one of its layers');
@@ -86,12 +86,21 @@ export class CeinCommandHandler extends AbstractExecuteCommandHandler {
     );
   }
 
-  private find(target: CommandTarget | undefined): { services: CeinServices; node: Layer | Network } | CommandFailure {
+  /**
+   * The target's layer or network, once its document is linked. Commands arrive outside
+   * Langium's request handlers, so nothing else waits for a document that an edit has sent
+   * back to the parser (typing resolves references), nor, at start-up, for the workspace
+   * folders to be loaded.
+   */
+  private async find(target: CommandTarget | undefined, token: CancellationToken): Promise<{ services: CeinServices; node: Layer | Network } | CommandFailure> {
     if (!target?.uri) return failure('missing target: { uri, layer?, network? }');
     const uri = URI.parse(target.uri);
-    const documents = this.shared.workspace.LangiumDocuments;
+    const { WorkspaceManager, LangiumDocuments: documents, DocumentBuilder } = this.shared.workspace;
+    if (!documents.hasDocument(uri)) await WorkspaceManager.ready;
     if (!documents.hasDocument(uri)) return failure(`unknown document ${target.uri}`);
-    const document: LangiumDocument = documents.getDocument(uri)!;
+    await DocumentBuilder.waitUntil(DocumentState.Linked, uri, token);
+    const document: LangiumDocument | undefined = documents.getDocument(uri);
+    if (!document) return failure(`unknown document ${target.uri}`);
     const services = this.shared.ServiceRegistry.getServices(uri) as CeinServices;
     const file = document.parseResult.value as CeinFile;
     if (target.position && !target.layer && !target.network) {

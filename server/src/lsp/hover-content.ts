@@ -7,7 +7,7 @@ import { formatPadding } from '../engine/options.js';
 import { BEYOND_EXACT, isExact } from '../engine/exact.js';
 import type { FigureName, Plan } from '../engine/plan.js';
 import type { ConvInfo, IndexInfo } from '../engine/shapes.js';
-import { APPROXIMATE_NOTE, formatFigure, formatRatio, formatShape, isExactFigure } from '../engine/summary.js';
+import { APPROXIMATE_NOTE, formatElements, formatFigure, formatLargestIntermediate, formatRatio, formatShape, isExactFigure } from '../engine/summary.js';
 import type { PlanTotals } from '../engine/totals.js';
 import { formatPlanTree } from '../engine/tree-text.js';
 import { isLayerOutput, type Layer, type Network, type SizeConstant, type TensorSource } from '../language/generated/ast.js';
@@ -43,15 +43,16 @@ function planTable(plan: Plan): string {
 }
 
 function memoryLine(plan: Plan): string {
-  const elements = (value: number, name: FigureName) => {
-    const exact = isExactFigure(plan, name);
-    return `${formatFigure(value, exact)} elements (${f32Bytes(value, exact)} f32)`;
-  };
-  return `Largest intermediate: ${elements(plan.largestIntermediate, 'largestIntermediate')} · peak live: ${elements(plan.peakElements, 'peakElements')}`;
+  const exact = (name: FigureName) => isExactFigure(plan, name);
+  return `Largest intermediate: ${formatLargestIntermediate(plan.largestIntermediate, exact('largestIntermediate'))} · peak live: ${formatElements(plan.peakElements, exact('peakElements'))}`;
 }
 
+/** Steps of the tree a hover draws; a larger tree is in the plan view (Show plan). */
+const HOVER_TREE_STEPS = 8;
+
 function treeBlock(plan: Plan, types: LayerTypes): string {
-  return ['```text', formatPlanTree(plan, types.operands.map((o) => o.name)), '```'].join('\n');
+  const block = ['```text', formatPlanTree(plan, types.operands.map((o) => o.name), HOVER_TREE_STEPS), '```'].join('\n');
+  return plan.steps.length > HOVER_TREE_STEPS ? `${block}\n\nShow plan draws the whole tree.` : block;
 }
 
 export function indexHover(types: LayerTypes, name: string): string {

@@ -3,7 +3,7 @@
  * back the user's clicks. Every figure comes from the message; nothing is computed here.
  */
 import type { Exactness, FigureName } from '../../../../server/src/engine/plan.js';
-import { APPROXIMATE_NOTE, formatFigure, formatRatio, formatShape, isExactFigure } from '../../../../server/src/engine/summary.js';
+import { APPROXIMATE_NOTE, formatElements, formatFigure, formatLargestIntermediate, formatRatio, formatShape, isExactFigure } from '../../../../server/src/engine/summary.js';
 import { f32Bytes } from '../../../../server/src/lsp/figures.js';
 import { isNetworkPlan, type LayerPlanResult, type NetworkPlanResult, type Plan, type PlanTotals, type RunReport } from '../../protocol.js';
 import { backendText, checkText } from '../../reports.js';
@@ -80,7 +80,7 @@ function networkPage(result: NetworkPlanResult): Node[] {
   );
   return [
     el('h1', {}, `network ${result.network}`),
-    figures(result.totals, result.totals.optimal, [['Layers', String(result.totals.layers)]]),
+    figures(result.totals, result.totals.optimal, [['Layers', String(result.totals.layers)]], 'none: every layer is one step'),
     actions(false),
     ...approximateNote(result.totals.exact && result.layers.every(({ plan }) => plan.exact)),
     el('h2', {}, 'Layers'),
@@ -106,17 +106,17 @@ function approximateNote(exact: boolean): HTMLElement[] {
   return exact ? [] : [el('p', { class: 'muted' }, APPROXIMATE_NOTE)];
 }
 
-function figures(f: Figures, optimal: boolean, extra: readonly (readonly [string, string])[]): HTMLElement {
+/** `noIntermediate`: what the largest intermediate reads when there is none (see formatLargestIntermediate). */
+function figures(f: Figures, optimal: boolean, extra: readonly (readonly [string, string])[], noIntermediate?: string): HTMLElement {
   const versus = (baseline: number, name: FigureName) => formatRatio(baseline, f.macs, isExactFigure(f, name) && isExactFigure(f, 'macs'));
-  const elements = (value: number, name: FigureName) => `${figure(f, value, name)} elements (${f32Bytes(value, isExactFigure(f, name))} f32)`;
   const rows: (readonly [string, string])[] = [
     ['FLOPs', `${figure(f, f.flops, 'flops')} (${figure(f, f.macs, 'macs')} MACs), ${optimal ? 'proven optimal' : 'heuristic, not proven optimal'}`],
     ['Left-to-right', `${figure(f, f.naiveMacs, 'naiveMacs')} MACs, ${versus(f.naiveMacs, 'naiveMacs')} the optimal`],
   ];
   if (f.rebuiltMacs !== null) rows.push(['Rebuilt kernel', `${figure(f, f.rebuiltMacs, 'rebuiltMacs')} MACs, ${versus(f.rebuiltMacs, 'rebuiltMacs')} the optimal`]);
   rows.push(
-    ['Largest intermediate', elements(f.largestIntermediate, 'largestIntermediate')],
-    ['Peak live', elements(f.peakElements, 'peakElements')],
+    ['Largest intermediate', formatLargestIntermediate(f.largestIntermediate, isExactFigure(f, 'largestIntermediate'), noIntermediate)],
+    ['Peak live', formatElements(f.peakElements, isExactFigure(f, 'peakElements'))],
     ...extra,
   );
   return el('table', { class: 'figures' }, ...rows.map(([name, value]) => el('tr', {}, el('th', {}, name), el('td', {}, value))));

@@ -82,6 +82,7 @@ function networkMismatch(problem: Problem, types: LayerTypes): string | undefine
 function fixesFor(problem: Problem, types: LayerTypes): QuickFix[] {
   if (problem.code === 'missing-arrow') return insertImplicitOutput(types);
   if (problem.code === 'size-mismatch') return matchDeclaredSize(problem, types);
+  if (problem.code === 'output-index-unknown') return replaceOrRemoveOutputIndex(problem, types);
   return [];
 }
 
@@ -93,6 +94,25 @@ function insertImplicitOutput(types: LayerTypes): QuickFix[] {
   const bar = literal.value.indexOf('|');
   const at = literal.toDocument(bar >= 0 ? bar : literal.value.length);
   return [{ title: `Insert the implicit output "->${output}"`, edits: [{ range: toRange(layer, { start: at, end: at }), newText: `->${output}` }] }];
+}
+
+/**
+ * An output index that no input has is most often a typo of one that numpy would put in the
+ * output (it occurs once among the inputs) but that the output lacks: offer each such index in
+ * its place, then removing it.
+ */
+function replaceOrRemoveOutputIndex(problem: Problem, types: LayerTypes): QuickFix[] {
+  const { parsed, literal, layer } = types;
+  const output = parsed.spec?.output;
+  const index = output?.indices.find((i) => i.range.start === problem.range?.start);
+  if (!parsed.spec || !output || !index || !literal) return [];
+  const range = toRange(layer, literal.rangeToDocument(index.range));
+  const shown = formatIndex(index.name);
+  const written = new Set(output.indices.map((i) => i.name));
+  const replacements = implicitOutput(parsed.spec)
+    .filter((name) => !written.has(name))
+    .map((name): QuickFix => ({ title: `Replace ${shown} with ${formatIndex(name)}`, edits: [{ range, newText: formatIndex(name) }] }));
+  return [...replacements, { title: `Remove ${shown} from the output`, edits: [{ range, newText: '' }] }];
 }
 
 /** Change one operand's declared size to the other's, for each declared operand involved. */
