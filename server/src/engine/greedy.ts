@@ -23,22 +23,30 @@ interface Candidate {
   readonly score: number;
 }
 
+export interface GreedyLimits {
+  /** At most this many trials (default: no limit). */
+  readonly trials?: number;
+  /** No trial starts after this time (performance.now()); default: the search's deadline. */
+  readonly lastStart?: number;
+  /** Trials run to their end, deadline or not, until one gives a tree: there is nothing else to fall back on. */
+  readonly needsTree?: boolean;
+}
+
 /**
  * Greedy: repeatedly contract the pair with the cheapest step (pairs that share an index
  * first), as opt_einsum's greedy does; for the memory objective the pair that grows storage
  * least. Later trials perturb the scores at random, and `value` picks the best tree of all
- * trials. Runs until the deadline or for `trials` trials; a trial still running at the
- * deadline is abandoned, so with no time left the answer is null, unless `needsTree`: then
- * trials run to the end until one gives a tree (there is nothing else to fall back on).
+ * trials. A trial still running at the search's deadline is abandoned, so with no time left
+ * the answer is null (unless `needsTree`).
  */
 export function greedySearch(
   net: Network,
   operands: readonly number[],
   options: SearchOptions,
   value: (tree: PlanTree) => number,
-  trials = Infinity,
-  needsTree = false,
+  limits: GreedyLimits = {},
 ): PlanTree | null {
+  const { trials = Infinity, lastStart = options.deadline, needsTree = false } = limits;
   const random = seededRandom(0x5eed);
   let bestTree: PlanTree | null = null;
   let bestValue = Infinity;
@@ -61,7 +69,7 @@ export function greedySearch(
       bestValue = v;
       bestTree = tree;
     }
-    if (performance.now() > options.deadline) break;
+    if (performance.now() > lastStart) break;
   }
   return bestTree;
 }

@@ -100,8 +100,9 @@ export function planAnalysis(analysis: Analysis, options: PlanOptions = {}): Pla
   if (!tree) {
     const naive = leftToRightTree(all.length);
     const naiveFits = describeTree(net, naive, objective).largestIntermediate <= memoryCap;
-    const deadline = Math.min(search.deadline, performance.now() + HEURISTIC_MS);
-    const greedy = greedySearch(net, all, { ...search, deadline }, value, Infinity, !naiveFits);
+    // The first trial may use what is left of the budget; more trials start within HEURISTIC_MS.
+    const lastStart = Math.min(search.deadline, performance.now() + HEURISTIC_MS);
+    const greedy = greedySearch(net, all, search, value, { lastStart, needsTree: !naiveFits });
     tree = greedy && (!naiveFits || value(greedy) <= value(naive)) ? greedy : naiveFits ? naive : null;
     if (!tree) throw capError(memoryCap);
   }
@@ -172,8 +173,8 @@ function bestKernelTree(net: Network, weights: readonly number[], options: Searc
       if (!(e instanceof OutOfTimeError)) throw e;
     }
   }
-  const deadline = Math.min(options.deadline, performance.now() + HEURISTIC_MS / 4);
-  const greedy = greedySearch(net, weights, { ...options, deadline }, (t) => describeTree(net, t, 'flops').macs, 2);
+  const lastStart = Math.min(options.deadline, performance.now() + HEURISTIC_MS / 4);
+  const greedy = greedySearch(net, weights, options, (t) => describeTree(net, t, 'flops').macs, { trials: 2, lastStart });
   return greedy ?? leftToRightOver(weights);
 }
 
