@@ -25,6 +25,23 @@ describe('planner budget and cancellation', () => {
     expect(plan.macs).toBeLessThanOrEqual(plan.naiveMacs);
   });
 
+  it('keeps to a small budget end to end on a 300-operand chain, baselines included', () => {
+    // A matrix chain (i0)(i1),(i1)(i2),...: far beyond the exact search, and each greedy trial
+    // and each baseline search over it takes longer than the whole budget. The bound is a stall
+    // bound for a loaded machine (analysis and figures come on top of the budget), not a speed target.
+    const operands = 300;
+    const budgetMs = 20;
+    const terms = Array.from({ length: operands }, (_, i) => `(i${i})(i${i + 1})`);
+    const shapes = terms.map((_, i) => [2 + (i % 5), 2 + ((i + 1) % 5)]);
+    const started = performance.now();
+    const plan = planExpression(`${terms.join(',')}->(i0)(i${operands})`, shapes, { budgetMs });
+    const elapsed = performance.now() - started;
+    expect(plan.steps).toHaveLength(operands - 1);
+    expect(plan.macs).toBeLessThanOrEqual(plan.naiveMacs);
+    expect(plan.rebuiltMacs).not.toBeNull();
+    expect(elapsed).toBeLessThan(5 * budgetMs + 1000);
+  });
+
   it('gives the exact optimum with a budget, and the heuristic is never below it', () => {
     const exact = planExpression(layer.text, layer.shapes, { conv: layer.conv });
     const heuristic = planExpression(layer.text, layer.shapes, { conv: layer.conv, exactLimit: 1 });

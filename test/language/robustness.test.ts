@@ -69,6 +69,43 @@ describe('robustness', () => {
     for (const text of odd) await everyProvider(text);
   });
 
+  test('long operand lists: one diagnostic over the operands without a term; past 256 operands the layer is not analysed', async () => {
+    const extra = `input X[2, 3]\nlayer l: Y = conv_einsum("ij->i", ${Array.from({ length: 2000 }, () => 'X').join(', ')})\n`;
+    const document = await parseDocument(extra);
+    const errors = (document.diagnostics ?? []).filter((d) => d.severity === 1);
+    const countErrors = errors.filter((d) => d.code === 'operand-count');
+    expect(countErrors).toHaveLength(1);
+    // From the second X (the first without a term) to the last.
+    const start = extra.indexOf('X, X') + 3;
+    expect(document.textDocument.offsetAt(countErrors[0]!.range.start)).toBe(start);
+    expect(document.textDocument.offsetAt(countErrors[0]!.range.end)).toBe(extra.lastIndexOf('X') + 1);
+    expect(countErrors[0]!.message).toContain('X, X, X, X, X and 1994 more have no term');
+    expect(errors.some((d) => d.message === '2000 operands; a layer takes at most 256, so this one is not analysed')).toBe(true);
+  });
+
+  test('constants defined in terms of later ones, 5,000 deep', async () => {
+    const n = 5_000;
+    const lines = Array.from({ length: n }, (_, k) => (k === n - 1 ? `let A${k} = 1` : `let A${k} = A${k + 1} + 1`));
+    const document = await parseDocument(`${lines.join('\n')}\ninput X[A0]\n`);
+    expect((document.diagnostics ?? []).filter((d) => d.severity === 1)).toEqual([]);
+    const root = document.parseResult.value;
+    expect(cein.typing.CeinTyping.typesOf(root).constantValue(root.statements[0] as never)).toBe(n);
+  });
+
+  test('nested and long past any stack, through every provider', async () => {
+    const hostile = [
+      `let A = ${'('.repeat(10_000)}1${')'.repeat(10_000)}\n`,
+      `let A = ${'-'.repeat(50_000)}1\n`,
+      `let A = ${Array.from({ length: 100_000 }, () => '1').join(' + ')}\n`,
+      `input X[${'-('.repeat(5_000)}2${')'.repeat(5_000)}, 3]\n`,
+      `input X[2, 3]\nlayer l: Y = conv_einsum("ij->i", X) { cap ${'('.repeat(1_000)}\n}\n`,
+      `input X[2, 3]\nlayer l: Y = conv_einsum("${'ij,'.repeat(20_000)}ij->i", X)\n`,
+    ];
+    for (const text of [...samples.slice(0, 1).map((sample) => sample + hostile[0]), ...hostile]) {
+      await everyProvider(text);
+    }
+  });
+
   test('a 20-operand chain is planned within the budget and labelled heuristic', async () => {
     const n = 20;
     const declarations = Array.from({ length: n }, (_, k) => `weight T${k}[3, 3]`).join('\n');

@@ -94,6 +94,11 @@ export class LspClient {
     }
   }
 
+  /** The last diagnostics published for a document, with the version the server gave them. */
+  published(uri: string): { version: number | undefined; items: Diagnostic[] } | undefined {
+    return this.diagnostics.get(uri);
+  }
+
   forget(uri: string): void {
     this.diagnostics.delete(uri);
   }

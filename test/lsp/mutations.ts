@@ -1,6 +1,7 @@
 /**
  * Mutated and random .cein documents for robustness runs: truncations, deleted quotes, random
- * indices, huge sizes, very long expressions and token soup, all from a seeded generator.
+ * indices, huge sizes, very long expressions, token soup, and hostile shapes (deep nesting of
+ * every construct, very long sums, operand lists and lines), all from a seeded generator.
  */
 import { seededRandom } from '../../server/src/engine/random.js';
 
@@ -86,6 +87,54 @@ function randomBytes(random: Random): string {
   return String.fromCharCode(...Array.from({ length: int(random, 0, 300) }, () => int(random, 0, 0xffff)).filter((c) => c < 0xd800 || c > 0xdfff));
 }
 
+const repeat = (unit: string, n: number) => unit.repeat(n);
+const nested = (open: string, inner: string, close: string, n: number) => `${repeat(open, n)}${inner}${repeat(close, n)}`;
+
+/**
+ * A size expression nested or as long as a hostile file makes it: past the parser's stack
+ * (about 130 parentheses or 480 minus signs crashed it) and past the left-nested tree of a flat
+ * sum (2,665 terms), at the language's limits (32 levels, 256 operators) and just inside them.
+ */
+export function hostileSize(random: Random): string {
+  const n = pick(random, [31, 32, 33, 129, 478, 2665, 20000]);
+  const operator = pick(random, [' + ', ' - ', ' * ', '+', '-']);
+  const shapes = [
+    () => nested('(', '1', ')', n),
+    () => `${repeat('-', n)}1`,
+    () => nested('-(', '1', ')', n),
+    () => nested('(1 + ', '1', ')', n),
+    () => Array.from({ length: n }, () => '1').join(operator),
+    () => Array.from({ length: n }, (_, k) => (k % 2 ? '(1 * 1)' : '-1')).join(' + '),
+    () => repeat('(', n), // never closed
+    () => repeat(')', n),
+  ];
+  return pick(random, shapes)();
+}
+
+/** A hostile shape placed in every construct that holds a size, or in a very long operand list, string or line. */
+function hostileStatement(random: Random): string {
+  const size = () => hostileSize(random);
+  const statements = [
+    () => `let H = ${size()}`,
+    () => `input H[${size()}, 3]`,
+    () => `weight H[2, ${size()}]`,
+    () => `input X[2, 3]\nlayer h: Y = conv_einsum("bh->bh|h", X) { h: stride ${size()}, padding ${size()}:${size()}, dilation ${size()} }`,
+    () => `input X[2, 3]\nlayer h: Y = conv_einsum("ij->i", X) { cap ${size()} }`,
+    () => `network n(X) {\n  let H = ${size()}\n}`,
+    () => `input X[2, 3]\nlayer h: Y = conv_einsum("ij->i", ${Array.from({ length: pick(random, [257, 2000]) }, () => 'X').join(', ')})`,
+    () => `input X[2, 3]\nlayer h: Y = conv_einsum("${repeat('ij,', pick(random, [300, 5000]))}ij->i", X)`,
+    () => `// ${repeat('a very long comment line ', 4000)}`,
+    () => `let H = ${repeat('1', 100000)}`,
+  ];
+  return pick(random, statements)();
+}
+
+function hostile(text: string, random: Random): string {
+  const lines = text.split('\n');
+  lines.splice(int(random, 0, lines.length), 0, hostileStatement(random));
+  return lines.join('\n');
+}
+
 const MUTATIONS = [truncate, deleteQuote, insertIndices, hugeSize, longLayer, editCharacters, shuffleLines];
 
 /** The `count` documents of a robustness run, each derived from a seed and the given base texts. */
@@ -97,6 +146,8 @@ export function* mutatedDocuments(bases: readonly string[], count: number, seed 
       yield { kind: 'token soup', text: tokenSoup(random) };
     } else if (roll < 0.08) {
       yield { kind: 'random characters', text: randomBytes(random) };
+    } else if (roll < 0.10) {
+      yield { kind: 'hostile', text: hostile(pick(random, bases), random) };
     } else {
       let text = pick(random, bases);
       const kinds: string[] = [];

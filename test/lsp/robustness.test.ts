@@ -1,15 +1,21 @@
 /**
  * 10,000 mutated and random documents through the built server over stdio: truncations,
- * deleted quotes, random indices, huge sizes, 16-60 operand expressions, token soup. The server
+ * deleted quotes, random indices, huge sizes, 16-60 operand expressions, token soup, and
+ * hostile shapes (deep nesting of every construct, very long sums, operand lists and lines);
+ * then a server started on a workspace folder that holds hostile files. The server
  * must stay up, publish diagnostics for every version, log no provider failure, and answer
  * every hover and code lens; a request that takes longer than STALL_MS counts as a stall (the
  * planner's budget is a fraction of that).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Position } from 'vscode-languageserver-protocol';
+import type { Hover, Position } from 'vscode-languageserver-protocol';
 import { LspClient } from './lsp-client.js';
-import { mutatedDocuments } from './mutations.js';
+import { hostileSize, mutatedDocuments } from './mutations.js';
+import { seededRandom } from '../../server/src/engine/random.js';
 
 const DOCUMENTS = 10_000;
 /** Every n-th document also gets hover, code lens and inlay hint requests. */
@@ -71,4 +77,44 @@ describe('robustness over stdio', () => {
     const failures = client.stderr.join('').split('\n').filter((line) => /error|exception|failed/i.test(line));
     expect(failures, failures.slice(0, 5).join('\n')).toEqual([]);
   }, 900_000);
+});
+
+describe('a workspace folder with hostile files', () => {
+  // B=2, S=3, T=4, 5x5 maps, 3x3 filter, padding same: MACs = 2*4*3*5*5*9 = 5,400.
+  const GOOD = `input X[2, 3, 5, 5]
+weight W[4, 3, 3, 3]
+layer conv: Y = conv_einsum("bshw,tshw->bthw|hw", X, W)
+`;
+
+  it('starts, and the good file gets its diagnostics and hovers; the hostile ones get an error each', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cein-hostile-'));
+    const hostile = [
+      `let A = ${'('.repeat(129)}1${')'.repeat(129)}\n`,
+      `let A = ${'-'.repeat(478)}1\n`,
+      `let A = ${Array.from({ length: 2665 }, () => '1').join(' + ')}\n`,
+      ...Array.from({ length: 5 }, (_, k) => `input X[${hostileSize(seededRandom(k + 1))}, 3]\n`),
+    ];
+    hostile.forEach((text, k) => writeFileSync(join(folder, `hostile-${k}.cein`), text));
+    writeFileSync(join(folder, 'good.cein'), GOOD);
+    const server = await LspClient.start(SERVER, folder);
+    try {
+      const good = pathToFileURL(join(folder, 'good.cein')).href;
+      await server.open(good, GOOD);
+      expect(await server.diagnosticsFor(good, STALL_MS)).toEqual([]);
+      const hover = await server.request<Hover | null>('textDocument/hover', { textDocument: { uri: good }, position: { line: 2, character: 20 } });
+      const value = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
+      expect(value).toContain('5,400');
+
+      const first = pathToFileURL(join(folder, 'hostile-0.cein')).href;
+      await server.open(first, hostile[0]!);
+      const diagnostics = await server.diagnosticsFor(first, STALL_MS);
+      expect(diagnostics.map((d) => d.message)).toEqual([expect.stringContaining('nested too deeply')]);
+      // The 33rd parenthesis, after "let A = ".
+      expect(diagnostics[0]!.range.start).toEqual({ line: 0, character: 8 + 32 });
+      expect(server.alive).toBe(true);
+    } finally {
+      await server.stop();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });

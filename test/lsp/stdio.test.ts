@@ -149,6 +149,34 @@ layer cp: Y = conv_einsum("bshw,rt,rs,rh,rw->bthw|hw", X, Ut, Us, Kh, Kw)
     expect(new Set([batch, conv, contracted]).size).toBe(3);
   });
 
+  it('publishes diagnostics with the version of the text they were computed from', async () => {
+    const versioned = 'file:///virtual/versioned.cein';
+    await client.open(versioned, STANDARD);
+    expect(await client.diagnosticsFor(versioned)).toEqual([]);
+    expect(client.published(versioned)?.version).toBe(1);
+    const version = await client.change(versioned, BROKEN);
+    await client.diagnosticsFor(versioned);
+    expect(client.published(versioned)?.version).toBe(version);
+    expect(client.published(versioned)?.items.some((d) => String(d.message).includes('output index x'))).toBe(true);
+  });
+
+  it('answers a hover sent right after didOpen, while the server is still loading the workspace', async () => {
+    // The workspace folder (this repository, with its samples) is still being built when the
+    // document is opened, so the document's own build waits in line behind it.
+    const starting = await LspClient.start(SERVER);
+    try {
+      const fresh = 'file:///virtual/fresh.cein';
+      const opened = starting.open(fresh, STANDARD);
+      const hover = starting.request<Hover | null>('textDocument/hover', { textDocument: { uri: fresh }, position: positionOf(STANDARD, 'conv_einsum') });
+      await opened;
+      const answer = await hover;
+      const value = answer && typeof answer.contents === 'object' && 'value' in answer.contents ? answer.contents.value : '';
+      expect(value).toContain('3,240');
+    } finally {
+      await starting.stop();
+    }
+  });
+
   it('validates every sample with zero diagnostics', async () => {
     for (const name of ['cp', 'tucker', 'tt', 'tr', 'cp-resnet34']) {
       const sampleUri = pathToFileURL(`samples/${name}.cein`).href;

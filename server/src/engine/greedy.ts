@@ -5,7 +5,7 @@
 import type { Network, TensorState } from './network.js';
 import type { PlanTree } from './plan.js';
 import { seededRandom } from './random.js';
-import { checkCancel, stepCost, type SearchOptions } from './search.js';
+import { checkCancel, OutOfTimeError, stepCost, type SearchOptions } from './search.js';
 
 interface Node {
   readonly tree: PlanTree;
@@ -23,19 +23,30 @@ interface Candidate {
   readonly score: number;
 }
 
+export interface GreedyLimits {
+  /** At most this many trials (default: no limit). */
+  readonly trials?: number;
+  /** No trial starts after this time (performance.now()); default: the search's deadline. */
+  readonly lastStart?: number;
+  /** Trials run to their end, deadline or not, until one gives a tree: there is nothing else to fall back on. */
+  readonly needsTree?: boolean;
+}
+
 /**
  * Greedy: repeatedly contract the pair with the cheapest step (pairs that share an index
  * first), as opt_einsum's greedy does; for the memory objective the pair that grows storage
  * least. Later trials perturb the scores at random, and `value` picks the best tree of all
- * trials. Runs until the deadline after the first trial, or for `trials` trials.
+ * trials. A trial still running at the search's deadline is abandoned, so with no time left
+ * the answer is null (unless `needsTree`).
  */
 export function greedySearch(
   net: Network,
   operands: readonly number[],
   options: SearchOptions,
   value: (tree: PlanTree) => number,
-  trials = Infinity,
+  limits: GreedyLimits = {},
 ): PlanTree | null {
+  const { trials = Infinity, lastStart = options.deadline, needsTree = false } = limits;
   const random = seededRandom(0x5eed);
   let bestTree: PlanTree | null = null;
   let bestValue = Infinity;
@@ -45,18 +56,29 @@ export function greedySearch(
     // (opt_einsum's default); the first two are deterministic, later ones perturbed.
     const bySize = options.objective === 'memory' || trial % 2 === 1;
     const temperature = trial < 2 ? 0 : 0.3 + random();
-    const tree = greedyTrial(net, operands, options, bySize, temperature, random);
+    const deadline = needsTree && !bestTree ? Infinity : options.deadline;
+    let tree: PlanTree | null;
+    try {
+      tree = greedyTrial(net, operands, options, deadline, bySize, temperature, random);
+    } catch (e) {
+      if (e instanceof OutOfTimeError) break;
+      throw e;
+    }
     const v = tree ? value(tree) : Infinity;
     if (tree && v < bestValue) {
       bestValue = v;
       bestTree = tree;
     }
-    if (trial >= 1 && performance.now() > options.deadline) break;
+    if (performance.now() > lastStart) break;
   }
   return bestTree;
 }
 
-function greedyTrial(net: Network, operands: readonly number[], options: SearchOptions, bySize: boolean, temperature: number, random: () => number): PlanTree | null {
+/** One greedy run; throws OutOfTimeError past the deadline. */
+function greedyTrial(net: Network, operands: readonly number[], options: SearchOptions, deadline: number, bySize: boolean, temperature: number, random: () => number): PlanTree | null {
+  const checkTime = () => {
+    if (performance.now() > deadline) throw new OutOfTimeError();
+  };
   const leafNodes: Node[] = operands.map((k) => ({ tree: { leaf: k }, state: net.leaves[k]!, elements: net.elementsOf(net.leaves[k]!) }));
   const live = new Set<Node>(leafNodes);
   const candidates = new Map<Node, Candidate[]>();
@@ -68,9 +90,11 @@ function greedyTrial(net: Network, operands: readonly number[], options: SearchO
     return { a, b, merged, elements, outer: !sharesIndex(a.state, b.state), score: key >= 0 ? key * noise : key / noise };
   };
   for (let i = 0; i < leafNodes.length; i++) {
+    checkTime();
     candidates.set(leafNodes[i]!, leafNodes.slice(i + 1).map((b) => consider(leafNodes[i]!, b)));
   }
   while (live.size > 1) {
+    checkTime();
     const last = live.size === 2;
     let best: Candidate | null = null;
     for (const list of candidates.values()) {

@@ -52,7 +52,8 @@ export function planFromTree(text: string, shapes: readonly (readonly number[])[
   const analysis = analyzeOrThrow(text, shapes, options.conv ?? {});
   checkTreeLeaves(tree, analysis.terms.length);
   const net = new Network(analysis, options.requiresGrad);
-  return assemble(net, tree, false, options, performance.now());
+  const started = performance.now();
+  return assemble(net, tree, false, options, started, started + (options.budgetMs ?? DEFAULT_BUDGET_MS));
 }
 
 /** A tree must hold every operand exactly once. */
@@ -77,7 +78,10 @@ export function planAnalysis(analysis: Analysis, options: PlanOptions = {}): Pla
   const net = new Network(analysis, options.requiresGrad);
   const objective = options.objective ?? 'flops';
   const memoryCap = options.memoryCap ?? Infinity;
-  const search: SearchOptions = { objective, memoryCap, deadline: started + (options.budgetMs ?? DEFAULT_BUDGET_MS), signal: options.signal };
+  const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+  const search: SearchOptions = { objective, memoryCap, deadline: started + budgetMs, signal: options.signal };
+  // The exact search leaves part of the budget to the heuristic and the baselines.
+  const exactDeadline = search.deadline - Math.min(budgetMs / 4, HEURISTIC_MS);
   const all = [...Array(net.operandCount).keys()];
   const value = (tree: PlanTree) => describeTree(net, tree, objective).objectiveValue;
 
@@ -85,7 +89,7 @@ export function planAnalysis(analysis: Analysis, options: PlanOptions = {}): Pla
   let exact: ExactResult | null = null;
   if (all.length <= (options.exactLimit ?? DEFAULT_EXACT_LIMIT)) {
     try {
-      exact = exactSearch(net, all, search);
+      exact = exactSearch(net, all, { ...search, deadline: exactDeadline });
       tree = exact.tree;
       if (!tree) throw capError(memoryCap);
     } catch (e) {
@@ -95,29 +99,30 @@ export function planAnalysis(analysis: Analysis, options: PlanOptions = {}): Pla
   }
   const optimal = tree !== null;
   if (!tree) {
-    const deadline = Math.min(search.deadline, performance.now() + HEURISTIC_MS);
-    const greedy = greedySearch(net, all, { ...search, deadline }, value);
     const naive = leftToRightTree(all.length);
     const naiveFits = (describeTree(net, naive, objective).largestIntermediate ?? 0) <= memoryCap; // no intermediate fits any cap
+    // The first trial may use what is left of the budget; more trials start within HEURISTIC_MS.
+    const lastStart = Math.min(search.deadline, performance.now() + HEURISTIC_MS);
+    const greedy = greedySearch(net, all, search, value, { lastStart, needsTree: !naiveFits });
     tree = greedy && (!naiveFits || value(greedy) <= value(naive)) ? greedy : naiveFits ? naive : null;
     if (!tree) throw capError(memoryCap);
   }
   // The DP already solved every subset; reuse its kernel tree when it minimized plain MACs.
   const reuse = exact && objective === 'flops' && memoryCap === Infinity ? exact : null;
-  return assemble(net, orderForPeak(net, tree), optimal, options, started, reuse);
+  return assemble(net, orderForPeak(net, tree), optimal, options, started, search.deadline, reuse);
 }
 
 function capError(cap: number): EngineError {
   return new EngineError([error('memory-cap-infeasible', `no evaluation order keeps every intermediate within the memory cap of ${cap} elements`)]);
 }
 
-function assemble(net: Network, tree: PlanTree, optimal: boolean, options: PlanOptions, started: number, solved: ExactResult | null = null): Plan {
+function assemble(net: Network, tree: PlanTree, optimal: boolean, options: PlanOptions, started: number, deadline: number, solved: ExactResult | null = null): Plan {
   const objective = options.objective ?? 'flops';
   const described = describeTree(net, tree, objective);
   const naiveTree = leftToRightTree(net.operandCount);
   const naive = describeTree(net, naiveTree, objective);
   const layerInput = options.layerInput ?? defaultLayerInput(net);
-  const rebuilt = layerInput === null ? null : rebuiltKernelTree(net, layerInput, solved);
+  const rebuilt = layerInput === null ? null : rebuiltKernelTree(net, layerInput, deadline, solved);
   const { analysis } = net;
   const rebuiltMacs = rebuilt ? describeTree(net, rebuilt, objective).macs : null;
   const figures = {
@@ -156,15 +161,33 @@ function defaultLayerInput(net: Network): number | null {
   return features.size === 1 ? [...features][0]! : null;
 }
 
-/** Contract every other operand into the full kernel (best order for MACs), then apply it to the input. */
-function rebuiltKernelTree(net: Network, input: number, solved: ExactResult | null): PlanTree {
+/**
+ * Contract every other operand into the full kernel (best order for MACs found before the
+ * plan's deadline; left to right when none is), then apply it to the input.
+ */
+function rebuiltKernelTree(net: Network, input: number, deadline: number, solved: ExactResult | null): PlanTree {
   const weights = [...Array(net.operandCount).keys()].filter((k) => k !== input);
-  const options: SearchOptions = { objective: 'flops', memoryCap: Infinity, deadline: Infinity };
-  const kernel = solved?.treeOf(weights)
-    ?? (weights.length <= DEFAULT_EXACT_LIMIT
-      ? exactSearch(net, weights, options).tree!
-      : greedySearch(net, weights, { ...options, deadline: performance.now() + HEURISTIC_MS / 4 }, (t) => describeTree(net, t, 'flops').macs, 2)!);
-  return { left: { leaf: input }, right: kernel };
+  const options: SearchOptions = { objective: 'flops', memoryCap: Infinity, deadline };
+  return { left: { leaf: input }, right: solved?.treeOf(weights) ?? bestKernelTree(net, weights, options) };
+}
+
+function bestKernelTree(net: Network, weights: readonly number[], options: SearchOptions): PlanTree {
+  if (weights.length <= DEFAULT_EXACT_LIMIT) {
+    try {
+      return exactSearch(net, weights, options).tree!;
+    } catch (e) {
+      if (!(e instanceof OutOfTimeError)) throw e;
+    }
+  }
+  const lastStart = Math.min(options.deadline, performance.now() + HEURISTIC_MS / 4);
+  const greedy = greedySearch(net, weights, options, (t) => describeTree(net, t, 'flops').macs, { trials: 2, lastStart });
+  return greedy ?? leftToRightOver(weights);
+}
+
+function leftToRightOver(operands: readonly number[]): PlanTree {
+  let tree: PlanTree = { leaf: operands[0]! };
+  for (const k of operands.slice(1)) tree = { left: tree, right: { leaf: k } };
+  return tree;
 }
 
 const CACHE_SIZE = 256;

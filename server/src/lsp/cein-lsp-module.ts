@@ -16,6 +16,7 @@ import { CeinInlayHintProvider } from './inlay-hints.js';
 import { CeinNodeKindProvider } from './node-kinds.js';
 import type { LayerRunner } from './run-hook.js';
 import { CeinSemanticTokenProvider } from './semantic-tokens.js';
+import { publishDiagnosticsWithVersions } from './versioned-diagnostics.js';
 import { readEditorSettings } from '../language/typing/editor-settings.js';
 
 export const CeinLspModule: Module<CeinServices, PartialLangiumServices> = {
@@ -57,6 +58,7 @@ export interface CeinServerOptions {
 /** The full language server: language services plus every editor feature. */
 export function createCeinLanguageServer(context: DefaultSharedModuleContext, options: CeinServerOptions = {}): { shared: LangiumSharedServices; cein: CeinServices } {
   const services = createCeinServices(context, CeinLspModule, ceinSharedLspModule(options.runner));
+  if (context.connection) publishDiagnosticsWithVersions(context.connection, services.shared);
   followEditorSettings(services);
   return services;
 }

@@ -9,6 +9,7 @@ import { formatIndex } from '../engine/notation.js';
 import { OBJECTIVES, PADDING_MODES } from '../engine/options.js';
 import type { CeinServices } from '../language/cein-module.js';
 import { isLayer } from '../language/generated/ast.js';
+import { wasParsed } from '../language/parsing/cein-parser.js';
 import type { CeinTyping } from '../language/typing/cein-typing.js';
 import { guarded } from './guard.js';
 
@@ -21,6 +22,8 @@ export class CeinCompletionProvider extends DefaultCompletionProvider {
   }
 
   override getCompletion(document: LangiumDocument, params: CompletionParams, cancelToken?: CancellationToken): Promise<CompletionList | undefined> {
+    // Completion parses the text again with a parser of its own, which the expression limits do not guard.
+    if (!wasParsed(document.parseResult.value)) return Promise.resolve(undefined);
     return guarded('completion', undefined, () => super.getCompletion(document, params, cancelToken));
   }
 

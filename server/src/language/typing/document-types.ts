@@ -14,6 +14,9 @@ import { readLayerSettings, type LayerSettings } from './layer-options.js';
 import { SizeEvaluator } from './sizes.js';
 import type { TypingProblem } from './typing-problem.js';
 
+/** Operands of one layer: far beyond real layers, and within what planning and its figures handle quickly. */
+export const MAX_OPERANDS = 256;
+
 export interface OperandTypes {
   /** The operand's name as written. */
   readonly name: string;
@@ -111,7 +114,11 @@ export class DocumentTypes {
     };
     const terms = parsed.spec?.inputs ?? [];
     const shapes = operands.map((operand) => operand.shape);
-    const analyzable = terms.length === operands.length && shapes.every((shape, k) => shape !== undefined && shape.length === terms[k]!.indices.length);
+    const tooMany = operands.length > MAX_OPERANDS;
+    if (tooMany) {
+      this.problems.push({ code: 'too-many-operands', severity: 'error', message: `${operands.length} operands; a layer takes at most ${MAX_OPERANDS}, so this one is not analysed`, node: layer, property: 'operands', index: MAX_OPERANDS });
+    }
+    const analyzable = !tooMany && terms.length === operands.length && shapes.every((shape, k) => shape !== undefined && shape.length === terms[k]!.indices.length);
     const analysis = analyzable ? analyze(expression, shapes as number[][], settings.conv) : undefined;
     const typed: LayerTypes = {
       layer,

@@ -18,4 +18,5 @@ export type TypingProblemCode =
   | 'cyclic-constant'
   | 'used-before-computed'
   | 'invalid-option'
-  | 'duplicate-option';
+  | 'duplicate-option'
+  | 'too-many-operands';

@@ -32,9 +32,16 @@ export function checkOperandCount(types: LayerTypes, accept: ValidationAcceptor)
     }
     return;
   }
-  for (let k = terms.length; k < operands.length; k++) {
-    accept('error', `${counts}: ${operands[k]!.name} has no term`, { node: layer, property: 'operands', index: k, code: 'operand-count', data: { code: 'operand-count' } });
-  }
+  // One diagnostic over all the extra operands: locating each on its own costs a walk of the
+  // layer's syntax tree, quadratic in a list of thousands.
+  const extra = operands.slice(terms.length);
+  const names = extra.slice(0, 5).map((operand) => operand.name).join(', ') + (extra.length > 5 ? ` and ${extra.length - 5} more` : '');
+  const message = `${counts}: ${names} ${extra.length === 1 ? 'has' : 'have'} no term`;
+  const first = layer.operands[terms.length]?.$refNode;
+  const last = layer.operands.at(-1)?.$refNode;
+  const info = { code: 'operand-count', data: { code: 'operand-count' } };
+  if (first && last) accept('error', message, { node: layer, range: { start: first.range.start, end: last.range.end }, ...info });
+  else accept('error', message, { node: layer, property: 'operands', index: terms.length, ...info });
 }
 
 /** Tensors in scope that are not yet operands of the layer and whose rank fits the term. */
