@@ -43,8 +43,8 @@ export class CeinCommandHandler extends AbstractExecuteCommandHandler {
     accept(CeinCommands.bench, ([target, settings], token) => guarded('cein.bench', failure('benchmark failed'), () => this.run('bench', target, readRuntimeSettings(settings), token)));
   }
 
-  private plan(target: CommandTarget, token: CancellationToken): unknown {
-    const found = this.find(target);
+  private async plan(target: CommandTarget, token: CancellationToken): Promise<unknown> {
+    const found = await this.located(target);
     if ('error' in found) return found;
     const { services, node } = found;
     const typing = services.typing.CeinTyping;
@@ -63,7 +63,7 @@ export class CeinCommandHandler extends AbstractExecuteCommandHandler {
 
   private async run(kind: LayerRunRequest['kind'], target: CommandTarget, runtime: RuntimeSettings, token: CancellationToken): Promise<unknown> {
     if (!this.runner) return failure('no runtime is available in this build of the language server');
-    const found = this.find(target);
+    const found = await this.located(target);
     if ('error' in found) return found;
     const { services, node } = found;
     if (isNetwork(node)) return failure('run a network layer by layer: pick one of its layers');
@@ -84,6 +84,17 @@ export class CeinCommandHandler extends AbstractExecuteCommandHandler {
       },
       token,
     );
+  }
+
+  /**
+   * The target once the server has built what it already knows: a command can come while the
+   * workspace is still loading (an editor restoring a plan view after a reload) or just after
+   * its file was opened. A read of the workspace lock waits for the pending builds.
+   */
+  private async located(target: CommandTarget | undefined): Promise<ReturnType<CeinCommandHandler['find']>> {
+    const { WorkspaceManager, WorkspaceLock } = this.shared.workspace;
+    await WorkspaceManager.ready;
+    return WorkspaceLock.read(() => this.find(target));
   }
 
   private find(target: CommandTarget | undefined): { services: CeinServices; node: Layer | Network } | CommandFailure {
