@@ -237,7 +237,8 @@ async function runScenario(page) {
     await reloaded;
     await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
     const restored = planView(page);
-    await restored.locator('svg.tree').waitFor({ timeout: 90_000 });
+    // The extension activates for the view, starts its server, which loads the workspace, then plans.
+    await restored.locator('svg.tree').waitFor({ timeout: 180_000 });
     const titleAfter = await restored.locator('h1').innerText();
     const stepsAfter = await restored.locator('svg.tree g.node.step').count();
     if (titleAfter !== title || stepsAfter !== steps) throw new Error(`"${title}" with ${steps} steps before, "${titleAfter}" with ${stepsAfter} after`);
