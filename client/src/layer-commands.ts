@@ -19,7 +19,7 @@ import {
   type PlanResult,
   type RunReport,
 } from './protocol.js';
-import { benchSummary, benchTable, runSummary } from './reports.js';
+import { benchNotification, benchTable, runNotification, runSummary } from './reports.js';
 import { readSettings, type Settings } from './settings.js';
 import { PlanPanel, type PlanRequests } from './webview/plan-panel.js';
 
@@ -54,7 +54,7 @@ export class LayerCommands implements PlanRequests, vscode.Disposable {
     if (report.notice) this.output.warn(report.notice);
     this.panel.showRun(target, report);
     const show = report.check?.ok === false ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-    void show(`cein: ${runSummary(report)}`);
+    void show(`cein: ${runNotification(report)}`);
     return report;
   }
 
@@ -67,7 +67,7 @@ export class LayerCommands implements PlanRequests, vscode.Disposable {
     benchTable(report).forEach((line) => this.output.info(line));
     if (report.notice) this.output.warn(report.notice);
     await this.panel.showBenchmark(target, report);
-    void vscode.window.showInformationMessage(`cein: ${benchSummary(report)}`);
+    void vscode.window.showInformationMessage(`cein: ${benchNotification(report)}`);
     return report;
   }
 
@@ -89,6 +89,11 @@ export class LayerCommands implements PlanRequests, vscode.Disposable {
 
   async showPlan(target: LayerTarget): Promise<void> {
     await this.panel.show(target);
+  }
+
+  /** The plan view VS Code brings back after a window reload. */
+  restorePlan(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    return this.panel.restore(panel, state);
   }
 
   /** Writes the plan as JSON; asks where unless told. Answers the file written. */

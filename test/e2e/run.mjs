@@ -139,15 +139,16 @@ async function runScenario(page) {
     return `"${text}"`;
   });
 
-  await check('"cein: Run Layer on WebGPU" from F1 reports a result with its error vs the reference', page, async () => {
+  await check('"cein: Run Layer on WebGPU" from F1 shows its time and error vs the reference, uncut', page, async () => {
     await openFile(page, 'small-cp.cein');
     const at = await textPosition(page, 'conv_einsum');
     if (!at) throw new Error('the layer line is not on screen');
     await page.mouse.click(at.x, at.y);
     await runCommand(page, 'Notifications: Clear All Notifications');
     await runCommand(page, 'cein: Run Layer on WebGPU');
-    const text = await notification(page, 'reference');
-    if (!/max abs error [0-9.e+-]+/.test(text)) throw new Error(`no error figure in "${text}"`);
+    const text = await notification(page, 'ran in');
+    if (!/ran in [0-9.]+ ms, max abs error [0-9.e+-]+/.test(text)) throw new Error(`no time and error figures in "${text}"`);
+    await notificationShownWhole(page, 'ran in');
     return `"${text}"`;
   });
 
@@ -172,12 +173,43 @@ async function runScenario(page) {
     const view = planView(page);
     await runCommand(page, 'Notifications: Clear All Notifications');
     await view.locator('button', { hasText: 'Benchmark' }).click();
-    const summary = await notification(page, 'median of');
+    const summary = await notification(page, 'median:');
+    await notificationShownWhole(page, 'median:');
     await view.locator('svg.chart').first().waitFor({ timeout: 30_000 });
     const bars = await view.locator('svg.chart rect.bar').count();
     await runCommand(page, 'Notifications: Clear All Notifications');
     await pictureOfPlanView(page);
     return `${bars} bars; "${summary}"`;
+  });
+
+  await check('the charts fit a half-width plan view', page, async () => {
+    // A laptop-sized window with the side bar open: the plan view beside the editor is narrower than a chart's natural width.
+    const viewport = page.viewportSize();
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+    await page.setViewportSize({ width: 1280, height: viewport.height });
+    try {
+      const view = planView(page);
+      await view.locator('svg.chart').first().waitFor();
+      await page.waitForTimeout(500);
+      const boxes = await view.locator('svg.chart').evaluateAll((charts) =>
+        charts.map((chart) => {
+          const main = chart.closest('main').getBoundingClientRect();
+          const box = chart.getBoundingClientRect();
+          return { left: box.left, right: box.right, width: box.width, natural: chart.width.baseVal.value, mainLeft: main.left, mainRight: main.right };
+        }),
+      );
+      await page.locator('iframe.webview.ready').last().screenshot({ path: join(ARTIFACTS, 'plan-view-half-width.png') });
+      for (const box of boxes) {
+        if (box.right > box.mainRight + 0.5 || box.left < box.mainLeft - 0.5) {
+          throw new Error(`a chart ${box.width.toFixed(0)} px wide runs out of its view (${(box.mainRight - box.mainLeft).toFixed(0)} px)`);
+        }
+      }
+      const first = boxes[0];
+      return `${boxes.length} charts, ${boxes.map((b) => b.width.toFixed(0)).join(' and ')} px wide (natural ${first.natural} px) in a view ${(first.mainRight - first.mainLeft).toFixed(0)} px wide`;
+    } finally {
+      await page.setViewportSize(viewport);
+      await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+    }
   });
 
   await check('the plan view follows an edit of the file', page, async () => {
@@ -192,6 +224,25 @@ async function runScenario(page) {
     const after = await row.innerText();
     if (await view.locator('svg.chart').count()) throw new Error('the timings of the old plan are still shown');
     return `"${before.replace(/\s+/g, ' ')}" became "${after.replace(/\s+/g, ' ')}"`;
+  });
+
+  await check('the plan view comes back after "Developer: Reload Window"', page, async () => {
+    const view = planView(page);
+    const title = await view.locator('h1').innerText();
+    const steps = await view.locator('svg.tree g.node.step').count();
+    // A reload with an edited file may ask to leave the page: leave it.
+    page.on('dialog', (dialog) => void dialog.accept().catch(() => {}));
+    const reloaded = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame(), timeout: 60_000 });
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    const restored = planView(page);
+    // The extension activates for the view, starts its server, which loads the workspace, then plans.
+    await restored.locator('svg.tree').waitFor({ timeout: 180_000 });
+    const titleAfter = await restored.locator('h1').innerText();
+    const stepsAfter = await restored.locator('svg.tree g.node.step').count();
+    if (titleAfter !== title || stepsAfter !== steps) throw new Error(`"${title}" with ${steps} steps before, "${titleAfter}" with ${stepsAfter} after`);
+    return `"${titleAfter}", ${stepsAfter} steps`;
   });
 }
 
@@ -214,6 +265,18 @@ async function notification(page, expected) {
     }
     if (Date.now() > deadline) throw new Error(`no notification with "${expected}" within ${RUN_TIMEOUT_MS / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * Fails when the notification that contains `expected` is cut (an ellipsis, or lines hidden):
+ * what the user reads must hold the figures.
+ */
+async function notificationShownWhole(page, expected) {
+  const message = page.locator('.notification-toast .notification-list-item-message', { hasText: expected }).first();
+  const size = await message.evaluate((m) => ({ scrollWidth: m.scrollWidth, clientWidth: m.clientWidth, scrollHeight: m.scrollHeight, clientHeight: m.clientHeight }));
+  if (size.scrollWidth > size.clientWidth + 1 || size.scrollHeight > size.clientHeight + 1) {
+    throw new Error(`the notification is cut: ${size.scrollWidth}x${size.scrollHeight} px of text in ${size.clientWidth}x${size.clientHeight} px`);
   }
 }
 

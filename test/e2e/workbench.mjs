@@ -106,21 +106,42 @@ export async function runCommand(page, title) {
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible' });
   await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible', timeout: 15_000 });
-  await page.keyboard.press('Enter');
+  await pressEnterOn(page, { hasText: title });
 }
 
-/** Quick Open (Ctrl+P) a workspace file by name, and wait for its editor tab. */
-export async function openFile(page, name) {
-  await page.keyboard.press('Control+P');
+/**
+ * Quick Open (Ctrl+P) a workspace file by name; resolves once its editor is active and has the
+ * language `languageId`. On a cold workbench the file search answers late (tens of seconds) and
+ * an early Enter finds no row: Enter waits for the file's row, and a pick that opened nothing is
+ * made again from a fresh Quick Open.
+ */
+export async function openFile(page, name, languageId = 'cein') {
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(name);
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15_000 });
+  const tab = page.locator(`.tabs-container .tab.active[aria-label^="${name}"]`).first();
+  // The row of this very file (typing "cp.cein" also lists "small-cp.cein").
+  const row = { has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.keyboard.press('Control+P');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(name);
+      await pressEnterOn(page, row, 60_000);
+      await tab.waitFor({ timeout: 15_000 });
+      break;
+    } catch (e) {
+      if (attempt === 3) throw new Error(`Quick Open did not open ${name} in 3 attempts: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
+      await page.keyboard.press('Escape');
+    }
+  }
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor();
+  await page.locator('[id="status.editor.mode"]', { hasText: languageId }).waitFor({ timeout: 30_000 });
+}
+
+/** Enter in the quick input, once the row described by `row` (locator options) is the focused one, not while the list is still filling. */
+async function pressEnterOn(page, row, timeout = 30_000) {
+  const focused = page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused', row).first();
+  await focused.waitFor({ state: 'visible', timeout });
   await page.keyboard.press('Enter');
-  await page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`).waitFor({ timeout: 15_000 });
-  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
 }
 
 /** Centre of the first occurrence of `text` in the active editor's visible lines (or of its character at `at`). */

@@ -66,6 +66,20 @@ describe('a real client over stdio', () => {
     expect(await client.diagnosticsFor(uri)).toEqual([]);
   });
 
+  it('answers cein.plan for a file opened right after the server started, before the workspace is loaded', async () => {
+    // The workspace (this repository's samples) is still loading when the request comes.
+    const fresh = await LspClient.start(SERVER);
+    try {
+      const early = 'file:///virtual/early.cein';
+      await fresh.open(early, STANDARD);
+      const answer = await fresh.request<Record<string, any>>('workspace/executeCommand', { command: 'cein.plan', arguments: [{ uri: early, layer: 'conv' }] });
+      expect(answer.error).toBeUndefined();
+      expect(answer.plan.macs).toBe(3240);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
   it('hovers a layer with its MACs and tree', async () => {
     const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(STANDARD, 'conv_einsum') });
     const value = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';

@@ -1,9 +1,11 @@
 /**
  * The "cein Plan" panel: one webview that shows the plan of one layer or network, follows edits of
- * its file, and adds the benchmark chart and the last run once they come.
+ * its file, and adds the benchmark chart and the last run once they come. The view keeps its
+ * target in the webview's state, so that a panel VS Code restores after a window reload shows the
+ * same plan again.
  */
 import * as vscode from 'vscode';
-import { describeTarget, type BenchReport, type LayerAction, type LayerTarget, type PlanResult, type RunReport } from '../protocol.js';
+import { describeTarget, isLayerTarget, type BenchReport, type LayerAction, type LayerTarget, type PlanResult, type RunReport } from '../protocol.js';
 import { planViewHtml, VIEW_ROOT } from './html.js';
 import type { FromView, ToView } from './messages.js';
 
@@ -43,6 +45,7 @@ export class PlanPanel implements vscode.Disposable {
     if (!this.isShowing(target)) this.shownPlan = undefined;
     this.target = target;
     this.open();
+    void this.panel?.webview.postMessage({ type: 'target', target } satisfies ToView);
     await this.refresh();
   }
 
@@ -59,17 +62,38 @@ export class PlanPanel implements vscode.Disposable {
     return this.panel !== undefined && JSON.stringify(this.target) === JSON.stringify(target);
   }
 
+  /**
+   * Takes over a panel VS Code restored after a reload (its webview state holds the target) and
+   * plans that target again; a panel with no usable state, or one beside an open panel, is closed.
+   */
+  async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const target: unknown = typeof state === 'object' && state !== null ? (state as { target?: unknown }).target : undefined;
+    if (this.panel || !isLayerTarget(target)) {
+      panel.dispose();
+      return;
+    }
+    this.target = target;
+    this.adopt(panel);
+    // The server plans the documents it knows: open this one (without an editor) in case it lies outside the workspace.
+    await vscode.workspace.openTextDocument(vscode.Uri.parse(target.uri)).then(undefined, () => undefined);
+    await this.refresh();
+  }
+
   private open(): void {
     if (this.panel) {
       this.panel.reveal(undefined, true);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(
-      PLAN_VIEW_TYPE,
-      'cein Plan',
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, VIEW_ROOT)] },
-    );
+    const panel = vscode.window.createWebviewPanel(PLAN_VIEW_TYPE, 'cein Plan', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.webviewOptions());
+    this.adopt(panel);
+  }
+
+  private webviewOptions(): vscode.WebviewOptions {
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, VIEW_ROOT)] };
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    panel.webview.options = this.webviewOptions();
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'images', 'icon.png');
     panel.webview.html = planViewHtml(panel.webview, this.extensionUri);
     panel.webview.onDidReceiveMessage((message: FromView) => this.receive(message));
@@ -84,7 +108,10 @@ export class PlanPanel implements vscode.Disposable {
 
   private receive(message: FromView): void {
     const target = this.target;
-    if (message.type === 'ready') this.state.forEach((m) => void this.panel?.webview.postMessage(m));
+    if (message.type === 'ready') {
+      if (target) void this.panel?.webview.postMessage({ type: 'target', target } satisfies ToView);
+      this.state.forEach((m) => void this.panel?.webview.postMessage(m));
+    }
     else if (target && message.type === 'action') void this.requests.act(message.action, target);
     else if (target && message.type === 'export') void this.requests.exportPlan(target);
   }

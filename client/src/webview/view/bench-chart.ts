@@ -12,6 +12,8 @@ const BAR_SPACE = 360;
 const VALUE_WIDTH = 120;
 const ROW = 26;
 const BAR = 16;
+/** A narrow panel shrinks a chart down to this fraction of its natural size; below that it scrolls. */
+const MIN_SCALE = 0.6;
 
 interface Row {
   readonly label: string;
@@ -36,11 +38,13 @@ export function benchCharts(report: BenchReport): HTMLElement {
   );
 }
 
-function barChart(rows: readonly Row[], description: string): SVGSVGElement {
+function barChart(rows: readonly Row[], description: string): HTMLElement {
   const largest = Math.max(...rows.map((r) => r.range?.[1] ?? r.ms), Number.MIN_VALUE);
   const scale = (ms: number) => (ms / largest) * BAR_SPACE;
   const width = LABEL_WIDTH + BAR_SPACE + VALUE_WIDTH;
   const chart = svg('svg', { class: 'chart', width, height: rows.length * ROW + 4, viewBox: `0 0 ${width} ${rows.length * ROW + 4}`, role: 'img', 'aria-label': description });
+  // CSSOM, not a style attribute: the page's policy allows no inline styles.
+  chart.style.minWidth = `${Math.round(width * MIN_SCALE)}px`;
   rows.forEach((row, i) => {
     const y = i * ROW + 4;
     const middle = y + BAR / 2;
@@ -55,5 +59,5 @@ function barChart(rows: readonly Row[], description: string): SVGSVGElement {
     const end = LABEL_WIDTH + Math.max(scale(row.ms), row.range ? scale(row.range[1]) : 0);
     chart.append(svg('text', { class: 'value', x: end + 6, y: middle + 4 }, `${row.ms.toFixed(row.ms < 10 ? 3 : 1)} ms`));
   });
-  return chart;
+  return el('div', { class: 'chart-scroll' }, chart);
 }

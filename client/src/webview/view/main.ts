@@ -13,7 +13,7 @@ import { el } from './dom.js';
 import { layoutPlanTree } from './tree-layout.js';
 import { treeSvg } from './tree-svg.js';
 
-declare function acquireVsCodeApi(): { postMessage(message: FromView): void };
+declare function acquireVsCodeApi(): { postMessage(message: FromView): void; setState(state: unknown): void };
 
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
@@ -23,6 +23,9 @@ vscode.postMessage({ type: 'ready' });
 
 function show(message: ToView): void {
   switch (message.type) {
+    case 'target':
+      vscode.setState({ target: message.target });
+      break;
     case 'loading':
       app.replaceChildren(el('h1', {}, message.title), el('p', { class: 'muted' }, 'Planning…'));
       break;
