@@ -90,13 +90,15 @@ export class CeinCommandHandler extends AbstractExecuteCommandHandler {
    * The target's layer or network, once its document is linked. Commands arrive outside
    * Langium's request handlers, so nothing else waits for a document that an edit has sent
    * back to the parser (typing resolves references), nor, at start-up, for the workspace
-   * folders to be loaded.
+   * folders to be loaded or a just-opened file's first build.
    */
   private async find(target: CommandTarget | undefined, token: CancellationToken): Promise<{ services: CeinServices; node: Layer | Network } | CommandFailure> {
     if (!target?.uri) return failure('missing target: { uri, layer?, network? }');
     const uri = URI.parse(target.uri);
-    const { WorkspaceManager, LangiumDocuments: documents, DocumentBuilder } = this.shared.workspace;
+    const { WorkspaceManager, WorkspaceLock, LangiumDocuments: documents, DocumentBuilder } = this.shared.workspace;
     if (!documents.hasDocument(uri)) await WorkspaceManager.ready;
+    // A file opened just now reaches the documents with its first build; a read waits for pending builds.
+    if (!documents.hasDocument(uri)) await WorkspaceLock.read(() => undefined);
     if (!documents.hasDocument(uri)) return failure(`unknown document ${target.uri}`);
     await DocumentBuilder.waitUntil(DocumentState.Linked, uri, token);
     const document: LangiumDocument | undefined = documents.getDocument(uri);
