@@ -15,11 +15,14 @@ export function checkWritable(path: string): void {
   if (path.trim() === '') throw new Error('the output path is empty');
   const target = statOrNull(path);
   if (target?.isDirectory()) throw new Error(`${path} is a folder; give a file name, e.g. ${join(path, 'y.npy')}`);
-  const folder = dirname(path);
+  // Renaming over a device or a pipe (/dev/null, /dev/stdout) would replace it with a plain file.
+  if (target && !target.isFile()) throw new Error(`${path} is not a regular file (a device or a pipe?); give a file name`);
+  const resolved = target ? fs.realpathSync(path) : path;
+  const folder = dirname(resolved);
   const parent = statOrNull(folder);
   if (!parent) throw new Error(`cannot write ${path}: the folder ${folder} does not exist`);
   if (!parent.isDirectory()) throw new Error(`cannot write ${path}: ${folder} is not a folder`);
-  const probe = temporaryName(path);
+  const probe = temporaryName(resolved);
   try {
     fs.writeFileSync(probe, '', { flag: 'wx' });
   } catch (e) {
@@ -30,10 +33,12 @@ export function checkWritable(path: string): void {
 
 /** Writes `bytes` to `path` all at once or not at all: an existing file there stays as it was on failure. */
 export function writeFileAtomic(path: string, bytes: Uint8Array, files: FileSystem = fs): void {
-  const temporary = temporaryName(path);
+  // Through a symbolic link to the file it names, so the link stays a link.
+  const target = statOrNull(path) ? fs.realpathSync(path) : path;
+  const temporary = temporaryName(target);
   try {
     files.writeFileSync(temporary, bytes, { flag: 'wx' });
-    files.renameSync(temporary, path);
+    files.renameSync(temporary, target);
   } catch (e) {
     files.rmSync(temporary, { force: true });
     throw new Error(`cannot write ${path}: ${reason(e)}${statOrNull(path) ? ' (the file there is unchanged)' : ''}`);
