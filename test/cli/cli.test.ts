@@ -3,7 +3,7 @@
  * numbers are worked out by hand or by the hand-written loops of test/runtime/reference.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -190,5 +190,125 @@ describe('cein samples', () => {
     else expect(report.backend).toBe('webgpu');
     const cp = report.layers.find((l: { name: string }) => l.name === 'CP');
     expect(cp.macs).toBe(2 * 128 * 64 * 32 * 32 * 16 + 2 * 128 * 32 * 32 * 16 * 3);
+  });
+});
+
+/** The CP layer of the paper at batch 16: a plan of about 0.5 GMACs, a direct evaluation of 9.66e9 products. */
+const CP = ['--expr', 'bshw,rt,rs,rh,rw->bthw|hw', '--shapes', '16x64x32x32,16x64,16x64,16x3,16x3'];
+
+function timed(...args: string[]) {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, ['bin/cein.cjs', ...args], { encoding: 'utf8', timeout: 45_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, seconds: (performance.now() - started) / 1000 };
+}
+
+describe('cein usage errors exit 2 with a message', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cein-usage-'));
+  const layer = ['--expr', 'bshw,tshw->bthw|hw', '--shapes', '2x3x8x8,4x3x3x3'];
+  const cases: [string, string[], string][] = [
+    ['an unknown option', ['plan', ...layer, '--bogus'], "unknown option '--bogus'"],
+    ['an objective that is not one of the choices', ['plan', ...layer, '--objective', 'speed'], "argument 'speed' is invalid"],
+    ['a missing --expr', ['plan', '--shapes', '2x3x8x8,4x3x3x3'], "required option '-e, --expr <spec>' not specified"],
+    ['a seed that is not a number', ['run', ...layer, '--seed', 'abc'], '--seed "abc" must be a whole number'],
+    ['--requires-grad of the wrong length', ['plan', ...layer, '--requires-grad', '1,0,1'], '--requires-grad gives 3 flags but the expression has 2 operands'],
+    ['a fractional --memory-cap', ['plan', ...layer, '--memory-cap', '0.5'], '--memory-cap "0.5" must be a positive whole number'],
+    ['an index given twice', ['plan', ...layer, '--padding', 'h=1,h=2'], '--padding gives h twice'],
+    ['an empty --out', ['run', ...layer, '--out', ''], '--out: the output path is empty'],
+    ['--inputs together with --shapes', ['run', ...layer, '--inputs', join(dir, 'x.npy')], 'give either --inputs'],
+    ['a samples file together with --expr', ['bench', 'samples/expressions.json', '--expr', 'bshw,tshw->bthw|hw'], 'give either a samples file'],
+    ['a timeout past what a timer holds (2^31 ms)', ['run', ...layer, '--timeout', '3000000'], '--timeout 3000000 is too long: at most 2147483 seconds'],
+  ];
+  it.each(cases)('%s', (_, args, message) => {
+    const { code, stderr } = cein(...args);
+    expect(stderr).toContain(message);
+    expect(code).toBe(2);
+  });
+
+  it('names the file when --inputs names a folder', () => {
+    const { code, stderr } = cein('run', '--expr', 'bshw,tshw->bthw|hw', '--inputs', `${dir},${dir}`);
+    expect(code).not.toBe(0);
+    expect(stderr).toContain(`cannot read ${dir}: it is a folder`);
+  });
+});
+
+describe('cein run: bounded on the cpu', () => {
+  it('stops at --timeout, wherever the run is (here in the direct check)', () => {
+    const { code, stderr, seconds } = timed('run', ...CP, '--check', '--check-limit', '1e12', '--timeout', '1');
+    expect(stderr).toContain('took longer than 1000 ms and was stopped');
+    expect(code).toBe(1);
+    // The full direct check sums 9.66e9 products: minutes. A generous bound for a loaded machine.
+    expect(seconds).toBeLessThan(30);
+  });
+
+  it('checks a random sample of output positions when the full direct evaluation is past --check-limit', () => {
+    const { code, stdout, stderr } = timed('run', ...CP, '--check', '--check-limit', '1e6', '--json');
+    expect(code, stderr).toBe(0);
+    const { check } = JSON.parse(stdout);
+    // One output element sums S*R*3*3 = 64*16*9 = 9216 products; 1e6 of them allow floor(1e6 / 9216) = 108 positions.
+    expect(check.positions).toBe(108);
+    expect(check.outputElements).toBe(16 * 64 * 32 * 32);
+    // All of them: 16*64*64*32*32*16*3*3 products (b, s, t, h, w, r, kh, kw).
+    expect(check.fullProducts).toBe(16 * 64 * 64 * 32 * 32 * 16 * 9);
+    expect(check.sampled).toBe(true);
+    expect(check.relativeError).toBeLessThan(1e-12);
+  });
+
+  it('refuses a check when one output element is past the limit, saying what it costs and what to do', () => {
+    const { code, stderr } = timed('run', ...CP, '--check', '--check-limit', '1000');
+    expect(stderr).toContain('the direct evaluation needs 9,216 products for one output element');
+    expect(stderr).toContain('raise --check-limit, or check the plan with --backend webgpu --check');
+    expect(code).toBe(2);
+  });
+});
+
+describe('cein run --out', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cein-out-'));
+
+  it('reports a path it cannot write before computing anything', () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'not a folder');
+    // With --check the full direct evaluation of this layer takes minutes; the path is refused first.
+    const { code, stderr, seconds } = timed('run', ...CP, '--check', '--out', join(file, 'y.npy'));
+    expect(stderr).toContain(`cannot write ${join(file, 'y.npy')}: ${file} is not a folder`);
+    expect(code).toBe(2);
+    expect(seconds).toBeLessThan(20);
+    const missing = cein('run', ...CP, '--out', join(dir, 'no-such-folder', 'y.npy'));
+    expect(missing.stderr).toContain(`the folder ${join(dir, 'no-such-folder')} does not exist`);
+    expect(missing.code).toBe(2);
+    const folder = cein('run', ...CP, '--out', dir);
+    expect(folder.stderr).toContain(`${dir} is a folder`);
+    expect(folder.code).toBe(2);
+  });
+
+  it('replaces a file whole, and leaves no temporary file behind', () => {
+    const out = join(dir, 'y.npy');
+    writeFileSync(out, 'an older result');
+    const { code, stderr } = cein('run', '--expr', 'ij,jk->ik', '--shapes', '2x3,3x4', '--out', out);
+    expect(code, stderr).toBe(0);
+    expect(readNpy(readFileSync(out)).shape).toEqual([2, 4]);
+    expect(readdirSync(dir).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
+});
+
+describe('cein problem reports stay bounded', () => {
+  it('15,000 bad characters: a short report, quickly', () => {
+    const expression = `ab${'€'.repeat(15_000)},b->a`;
+    const { code, stderr, seconds } = timed('check', '--expr', expression, '--shapes', '2,2');
+    expect(code).toBe(2);
+    expect(stderr).toContain("unexpected character '€'");
+    expect(stderr).toMatch(/\.\.\. and \d+ more problems/);
+    // Unbounded, each of the 15,000 problems printed the whole expression: 0.79 GB.
+    expect(stderr.length).toBeLessThan(20_000);
+    expect(seconds).toBeLessThan(20);
+  });
+
+  it('an emoji is one problem, its range covering both UTF-16 halves', () => {
+    const expression = 'a😀b,b->a';
+    const { code, stdout } = cein('check', '--expr', expression, '--shapes', '2x2,2', '--json');
+    expect(code).toBe(2);
+    const problems = JSON.parse(stdout).problems.filter((p: { code: string }) => p.code === 'unexpected-character');
+    expect(problems).toHaveLength(1);
+    expect(problems[0].range).toEqual({ start: 1, end: 3 });
+    expect(expression.slice(1, 3)).toBe('😀');
   });
 });

@@ -264,6 +264,21 @@ describe('string errors: code, message, exact range', () => {
     expect(p!.message).toContain('->');
   });
 
+  it('a character outside the BMP is one problem, its range covering both UTF-16 halves', () => {
+    const text = 'a😀b,b->a';
+    const [p] = only(parseSpec(text).problems, 'unexpected-character');
+    expect(p!.range).toEqual({ start: 1, end: 3 });
+    expect(p!.message).toContain("'😀'");
+  });
+
+  it('reads a long string of bad characters or unclosed names with one problem each', () => {
+    const n = 20_000;
+    expect(parseSpec(`a${'('.repeat(n)},a->a`).problems.filter((p) => p.code === 'unclosed-name')).toHaveLength(n);
+    expect(parseSpec(`a${'-'.repeat(n)},a->a`).problems.filter((p) => p.code === 'unexpected-character')).toHaveLength(n);
+    // Arrows are still found after many lone dashes, with spaces inside.
+    expect(parseSpec(`ab,bc${' '.repeat(3)}- >ac`).problems).toEqual([]);
+  });
+
   it('a clean string has no problems at all', () => {
     expect(parseSpec('ij,jk->ik').problems).toEqual([]);
     expect(parseSpec('i,i->').problems).toEqual([]);

@@ -17,11 +17,15 @@ export function parseShapes(text: string): number[][] {
 
 /** "h=2,w=1" -> [["h","2"],["w","1"]]; an index may be written t1 or (t1). */
 function parseAssignments(flag: string, text: string): [string, string][] {
-  return text.split(',').filter((s) => s.trim() !== '').map((part) => {
+  const assignments = text.split(',').filter((s) => s.trim() !== '').map((part): [string, string] => {
     const match = /^\s*\(?([A-Za-z][A-Za-z0-9_]*)\)?\s*=\s*(.+?)\s*$/.exec(part);
     if (!match) throw new UsageError(`${flag} "${part}" should look like h=2`);
     return [match[1]!, match[2]!];
   });
+  const names = assignments.map(([name]) => name);
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated !== undefined) throw new UsageError(`${flag} gives ${repeated} twice ("${text}"); give each index once`);
+  return assignments;
 }
 
 export interface ConvFlags {
@@ -61,6 +65,19 @@ export function parseFlags(flag: string, text: string): boolean[] {
     if (v === '0' || v === 'false' || v === 'no') return false;
     throw new UsageError(`${flag} value "${t}" should be 1 or 0`);
   });
+}
+
+export function parsePositiveInteger(flag: string, text: string): number {
+  const value = Number(text);
+  if (!/^\s*\d+(e\d+)?\s*$/i.test(text) || !Number.isSafeInteger(value) || value < 1) throw new UsageError(`${flag} "${text}" must be a positive whole number`);
+  return value;
+}
+
+/** Seeds are 32-bit: the generator keeps 32 bits of state. */
+export function parseSeed(text: string): number {
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || value > 0xffffffff) throw new UsageError(`--seed "${text}" must be a whole number from 0 to ${0xffffffff}`);
+  return value;
 }
 
 export function parsePositive(flag: string, text: string): number {

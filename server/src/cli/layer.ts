@@ -3,7 +3,7 @@ import type { PlanOptions } from '../engine/planner.js';
 import { EngineError, type Problem } from '../engine/problems.js';
 import { analyze, type Analysis } from '../engine/shapes.js';
 import type { Objective } from '../engine/options.js';
-import { parseConvFlags, parseFlags, parsePositive, type ConvFlags } from './arguments.js';
+import { parseConvFlags, parseFlags, parsePositive, parsePositiveInteger, UsageError, type ConvFlags } from './arguments.js';
 import { ExpressionError } from './exit.js';
 
 export interface LayerFlags extends ConvFlags {
@@ -19,9 +19,9 @@ export function planOptions(flags: LayerFlags): PlanOptions {
   return {
     conv: parseConvFlags(flags),
     objective: flags.objective ?? 'flops',
-    ...(flags.memoryCap ? { memoryCap: parsePositive('--memory-cap', flags.memoryCap) } : {}),
-    ...(flags.requiresGrad ? { requiresGrad: parseFlags('--requires-grad', flags.requiresGrad) } : {}),
-    ...(flags.budget ? { budgetMs: parsePositive('--budget', flags.budget) } : {}),
+    ...(flags.memoryCap !== undefined ? { memoryCap: parsePositiveInteger('--memory-cap', flags.memoryCap) } : {}),
+    ...(flags.requiresGrad !== undefined ? { requiresGrad: parseFlags('--requires-grad', flags.requiresGrad) } : {}),
+    ...(flags.budget !== undefined ? { budgetMs: parsePositive('--budget', flags.budget) } : {}),
   };
 }
 
@@ -39,5 +39,9 @@ export function forExpression<T>(expression: string, work: () => T): T {
 export function analyzeLayer(expression: string, shapes: readonly (readonly number[])[], options: PlanOptions): { analysis: Analysis; warnings: readonly Problem[] } {
   const result = analyze(expression, shapes, options.conv ?? {});
   if (!result.analysis) throw new ExpressionError(expression, new EngineError(result.problems));
+  const operands = result.analysis.terms.length;
+  if (options.requiresGrad && options.requiresGrad.length !== operands) {
+    throw new UsageError(`--requires-grad gives ${options.requiresGrad.length} flag${options.requiresGrad.length === 1 ? '' : 's'} but the expression has ${operands} operands; give one 1/0 per operand`);
+  }
   return { analysis: result.analysis, warnings: result.problems };
 }

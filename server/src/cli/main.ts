@@ -1,5 +1,5 @@
 /** The `cein` command line: check, plan, run, bench and the samples job. */
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { OBJECTIVES } from '../engine/options.js';
 import { benchCommand } from './commands/bench.js';
 import { checkCommand } from './commands/check.js';
@@ -26,7 +26,9 @@ function withLayerOptions(command: Command, expression: 'required' | 'optional' 
 const program = new Command()
   .name('cein')
   .description('Validate, plan and run conv_einsum expressions (einsum with convolution indices).')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Commander throws instead of exiting, so that its usage errors exit 2 like every other bad input (see exitWithUsage).
+  .exitOverride();
 
 withLayerOptions(program.command('check').description('validate an expression against operand shapes'))
   .requiredOption('-s, --shapes <list>', 'operand shapes, e.g. 128x64x32x32,8x64')
@@ -43,8 +45,9 @@ withLayerOptions(program.command('run').description('evaluate the plan on .npy i
   .option('-o, --out <file>', 'write the output here as .npy (float64 for the cpu backend, float32 for webgpu)')
   .addOption(new Option('--backend <name>', 'where to run').choices(['cpu', 'webgpu']).default('cpu'))
   .option('--check', 'also report the error against a reference: the direct evaluation (cpu) or the CPU float64 plan (webgpu, exit 1 above 1e-4 x max|y|)')
+  .option('--check-limit <products>', 'cpu --check: products the direct evaluation may sum; past it a random sample of output positions is checked (default 1e8)')
   .addOption(adapterOption())
-  .option('--timeout <seconds>', 'stop a webgpu run after this long (default 300)')
+  .option('--timeout <seconds>', 'stop the run after this long (default 300)')
   .action((flags) => exitWith(runCommand(flags)));
 
 withLayerOptions(program.command('bench').description('time the optimal plan against left-to-right and rebuilt-kernel plans on the WebGPU device'), 'optional')
@@ -74,4 +77,9 @@ function adapterOption(): Option {
   return new Option('--adapter <kind>', 'webgpu adapter: a hardware GPU first, else the software fallback').choices(['auto', 'hardware', 'software']).default('auto');
 }
 
-program.parseAsync().catch((e: unknown) => exitWith(Promise.reject(e)));
+program.parseAsync().catch((e: unknown) => (e instanceof CommanderError ? exitWithUsage(e) : exitWith(Promise.reject(e))));
+
+/** Commander has printed its message (and the help); help and --version exit 0, a usage error 2. */
+function exitWithUsage(e: CommanderError): void {
+  process.exitCode = e.exitCode === 0 ? 0 : 2;
+}

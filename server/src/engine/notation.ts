@@ -50,8 +50,13 @@ type Token =
   | { kind: 'index'; name: string; range: TextRange }
   | { kind: 'comma' | 'arrow' | 'bar'; range: TextRange };
 
+/** One pass over the string, linear in its length; a character outside the BMP is one character (one problem). */
 function tokenize(text: string, problems: Problem[]): Token[] {
   const tokens: Token[] = [];
+  const arrow = /-\s*>/y;
+  // The next ')' and '(' at or after a position only move forward, so each is searched for once per match.
+  let close = text.indexOf(')');
+  let nextOpen = text.indexOf('(');
   let i = 0;
   while (i < text.length) {
     const ch = text[i]!;
@@ -61,8 +66,8 @@ function tokenize(text: string, problems: Problem[]): Token[] {
       tokens.push({ kind: 'index', name: ch, range: { start: i, end: i + 1 } });
       i++;
     } else if (ch === '(') {
-      const close = text.indexOf(')', i + 1);
-      const nextOpen = text.indexOf('(', i + 1);
+      if (close !== -1 && close <= i) close = text.indexOf(')', i + 1);
+      if (nextOpen !== -1 && nextOpen <= i) nextOpen = text.indexOf('(', i + 1);
       if (close < 0 || (nextOpen >= 0 && nextOpen < close)) {
         problems.push(error('unclosed-name', `'(' at column ${i + 1} is never closed; write names as (t1)`, { range: { start: i, end: i + 1 } }));
         i++;
@@ -84,17 +89,18 @@ function tokenize(text: string, problems: Problem[]): Token[] {
     } else if (ch === '|') {
       tokens.push({ kind: 'bar', range: { start: i, end: i + 1 } });
       i++;
-    } else if (ch === '-' && /^-\s*>/.test(text.slice(i))) {
-      const end = text.indexOf('>', i) + 1;
+    } else if (ch === '-' && ((arrow.lastIndex = i), arrow.test(text))) {
+      const end = arrow.lastIndex;
       tokens.push({ kind: 'arrow', range: { start: i, end } });
       i = end;
     } else if (text.startsWith('...', i)) {
       problems.push(error('ellipsis-unsupported', 'ellipsis "..." is not supported: name every index', { range: { start: i, end: i + 3 } }));
       i += 3;
     } else {
+      const character = String.fromCodePoint(text.codePointAt(i)!);
       const hint = ch === '-' ? ' (did you mean "->"?)' : '';
-      problems.push(error('unexpected-character', `unexpected character '${ch}'${hint}`, { range: { start: i, end: i + 1 } }));
-      i++;
+      problems.push(error('unexpected-character', `unexpected character '${character}'${hint}`, { range: { start: i, end: i + character.length } }));
+      i += character.length;
     }
   }
   return tokens;

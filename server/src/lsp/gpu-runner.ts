@@ -43,7 +43,7 @@ export class GpuLayerRunner implements LayerRunner {
       }
       const plans = baselinePlans(request.expression, inputs.shapes, request.options);
       const result = await benchLayer({ plans, inputs, check: true, repeats: request.runtime.repeats }, { signal: abort.signal, onProgress, timeoutMs: BENCH_TIMEOUT_MS });
-      return { ...result, layer: request.layer, backend: 'webgpu' };
+      return { ...result, layer: request.layer, backend: 'webgpu', ...(request.runtime.notice ? { notice: request.runtime.notice } : {}) };
     } catch (e) {
       if (e instanceof NoAdapterError && request.kind === 'run' && request.runtime.backend === 'auto') {
         return await this.runOnCpu(request, inputs, abort.signal, `no WebGPU adapter, so it ran on the CPU (float64 reference). ${e.message}`).catch(failure);

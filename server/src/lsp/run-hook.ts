@@ -24,14 +24,25 @@ export interface RuntimeSettings {
   readonly backend: 'auto' | 'webgpu' | 'cpu';
   /** Timed repeats per plan in a benchmark. */
   readonly repeats?: number;
+  /** What was wrong with a setting and what is used instead, for the client to show. */
+  readonly notice?: string;
 }
+
+/** cein.benchmarkRepeats' range in the extension's manifest (package.json). */
+export const REPEATS_RANGE = { min: 1, max: 1000 } as const;
 
 /** Reads the settings argument a client sends after the target; anything malformed falls back to the defaults. */
 export function readRuntimeSettings(value: unknown): RuntimeSettings {
   const settings = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   const backend = settings.backend === 'webgpu' || settings.backend === 'cpu' ? settings.backend : 'auto';
   const repeats = settings.benchmarkRepeats;
-  return typeof repeats === 'number' && Number.isInteger(repeats) && repeats >= 1 ? { backend, repeats } : { backend };
+  if (repeats === undefined) return { backend };
+  if (typeof repeats !== 'number' || !Number.isFinite(repeats)) {
+    return { backend, notice: `cein.benchmarkRepeats ${JSON.stringify(repeats)} is not a number; using the default` };
+  }
+  const clamped = Math.min(REPEATS_RANGE.max, Math.max(REPEATS_RANGE.min, Math.round(repeats)));
+  if (clamped === repeats) return { backend, repeats };
+  return { backend, repeats: clamped, notice: `cein.benchmarkRepeats ${repeats} is outside ${REPEATS_RANGE.min}..${REPEATS_RANGE.max}; using ${clamped}` };
 }
 
 export interface LayerRunner {

@@ -8,6 +8,7 @@
  * {'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), } padded with spaces and a
  * newline so that the data starts at a multiple of 64 bytes.
  */
+import { readFileSync } from 'node:fs';
 import { elementCount } from '../engine/summary.js';
 
 export type NpyDtype = '<f4' | '<f8';
@@ -64,6 +65,19 @@ export function readNpy(bytes: Uint8Array, source = '.npy data'): NpyArray {
     data[i] = dtype === '<f8' ? view.getFloat64(at, true) : view.getFloat32(at, true);
   }
   return { shape, data, dtype };
+}
+
+/** Reads a .npy file; every failure, from the file system or the format, names the file. */
+export function readNpyFile(path: string): NpyArray {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EISDIR' ? 'it is a folder, not a .npy file' : code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e);
+    throw new Error(`cannot read ${path}: ${why}`);
+  }
+  return readNpy(bytes, path);
 }
 
 /** The .npy bytes of `data` (C order) with the given shape, stored as float64 or float32. */

@@ -13,7 +13,7 @@ import { DEFAULT_REPEATS, DEFAULT_WARMUP } from '../../runtime/jobs/bench-layer.
 import type { BaselineName, BenchResult, PlanBenchmark } from '../../runtime/jobs/types.js';
 import { GpuWorker } from '../../runtime/jobs/worker-client.js';
 import { formatAdapter } from '../../runtime/webgpu/device.js';
-import { parseConvFlags, parseShapes, UsageError, type ConvFlags } from '../arguments.js';
+import { parseConvFlags, parseSeed, parseShapes, UsageError, type ConvFlags } from '../arguments.js';
 import { analyzeLayer, forExpression, planOptions, type LayerFlags } from '../layer.js';
 import { formatProblems } from '../report.js';
 import { formatTable } from '../table.js';
@@ -41,7 +41,12 @@ interface BenchLayer {
 const DEFAULT_TIMEOUT_S = 600;
 
 export async function benchCommand(file: string | undefined, flags: BenchFlags): Promise<number> {
-  const layers = file ? layersOfFile(file, flags) : [layerOfFlags(flags)];
+  if (file !== undefined && (flags.expr !== undefined || flags.shapes !== undefined)) {
+    throw new UsageError(`give either a samples file (${file}) or --expr with --shapes, not both`);
+  }
+  const seed = parseSeed(flags.seed);
+  const timeout = timeoutMs(flags, DEFAULT_TIMEOUT_S);
+  const layers = file !== undefined ? layersOfFile(file, flags) : [layerOfFlags(flags)];
   const names = parsePlans(flags.plans);
   const warmup = count('--warmup', flags.warmup, DEFAULT_WARMUP, 0);
   const repeats = count('--repeats', flags.repeats, DEFAULT_REPEATS, 1);
@@ -51,8 +56,8 @@ export async function benchCommand(file: string | undefined, flags: BenchFlags):
     for (const layer of layers) {
       if (!flags.json && layer.warnings.length > 0) process.stderr.write(`${formatProblems(layer.expr, layer.warnings)}\n`);
       const plans = forExpression(layer.expr, () => baselinePlans(layer.expr, layer.shapes, layer.options, names));
-      const inputs = { kind: 'random' as const, shapes: layer.shapes, seed: Number(flags.seed) };
-      const result = await worker.bench({ plans, inputs, warmup, repeats, check: flags.check, adapter: flags.adapter }, { timeoutMs: timeoutMs(flags, DEFAULT_TIMEOUT_S) });
+      const inputs = { kind: 'random' as const, shapes: layer.shapes, seed };
+      const result = await worker.bench({ plans, inputs, warmup, repeats, check: flags.check, adapter: flags.adapter }, { timeoutMs: timeout });
       results.push({ name: layer.name, ...result });
       if (!flags.json) process.stdout.write(`${formatBenchmark(layer.name, result)}\n\n`);
     }

@@ -9,10 +9,13 @@
  * variable's value; every other variable is summed over, which also sums a conv index's output
  * positions when the output lacks it. A repeated index in one term reads the same variable on
  * both axes: the diagonal.
+ *
+ * Each output element is evaluated alone (its variables fixed, the others summed), so a large
+ * layer can be checked at a sample of its output positions.
  */
 import type { Analysis, IndexInfo } from '../../engine/shapes.js';
 import { padAxis } from './pad.js';
-import { elementCount, formatShape, sameShape, stridesOf, zeros, type Tensor } from './tensor.js';
+import { formatShape, sameShape, stridesOf, zeros, type Tensor } from './tensor.js';
 
 /** A position along one axis as a weighted sum of variables. */
 type Position = readonly { readonly variable: number; readonly weight: number }[];
@@ -24,39 +27,87 @@ interface IndexVariables {
   readonly positionIn: (operand: number) => Position;
 }
 
-export function evaluateDirect(analysis: Analysis, inputs: readonly Tensor[]): Tensor {
-  checkInputs(analysis, inputs);
+/** The loops of the direct evaluation, laid out from the analysis: what it costs and what it reads. */
+interface DirectLoops {
+  /** Extent of every variable. */
+  readonly extents: readonly number[];
+  /** The variable of each output axis. */
+  readonly outputVariables: readonly number[];
+  /** The variables summed over for one output element: all the others. */
+  readonly summedVariables: readonly number[];
+  readonly variables: ReadonlyMap<string, IndexVariables>;
+}
+
+function directLoops(analysis: Analysis): DirectLoops {
   const extents: number[] = [];
   const addVariable = (extent: number) => extents.push(extent) - 1;
   const variables = new Map(analysis.indices.map((info) => [info.name, variablesOf(info, addVariable)]));
+  const outputVariables = analysis.output.map((name) => variables.get(name)!.output);
+  const summedVariables = extents.map((_, v) => v).filter((v) => !outputVariables.includes(v));
+  return { extents, outputVariables, summedVariables, variables };
+}
 
+/** What the direct evaluation costs: one product of the operands' elements per combination of the variables' values. */
+export interface DirectCost {
+  /** Products summed in all: the product of every variable's extent. */
+  readonly products: number;
+  /** Products summed for one output element: the product of the summed variables' extents. */
+  readonly productsPerElement: number;
+  readonly outputElements: number;
+}
+
+/** Exact while below 2^53; past it a float estimate, which is all a limit needs. */
+export function directCost(analysis: Analysis): DirectCost {
+  const loops = directLoops(analysis);
+  const product = (vs: readonly number[]) => vs.reduce((p, v) => p * loops.extents[v]!, 1);
+  return { products: product(loops.extents.map((_, v) => v)), productsPerElement: product(loops.summedVariables), outputElements: product(loops.outputVariables) };
+}
+
+export function evaluateDirect(analysis: Analysis, inputs: readonly Tensor[]): Tensor {
+  const valueAt = directEvaluator(analysis, inputs);
+  const out = zeros(analysis.outputShape);
+  for (let offset = 0; offset < out.data.length; offset++) out.data[offset] = valueAt(offset);
+  return out;
+}
+
+/** The output elements at the given C-order offsets only: a bounded check of a large layer. */
+export function evaluateDirectAt(analysis: Analysis, inputs: readonly Tensor[], offsets: readonly number[]): Float64Array {
+  const valueAt = directEvaluator(analysis, inputs);
+  return Float64Array.from(offsets, valueAt);
+}
+
+/** One output element, from its offset: the output variables take its position, the others are summed over. */
+function directEvaluator(analysis: Analysis, inputs: readonly Tensor[]): (offset: number) => number {
+  checkInputs(analysis, inputs);
+  const { extents, outputVariables, summedVariables, variables } = directLoops(analysis);
   const operands = inputs.map((t, k) => padFeature(analysis, t, k));
+  // Operand k's element offset is the sum of weights[k][j] * values[readVariables[k][j]].
   const reads = operands.map((t, k) => {
     const strides = stridesOf(t.shape);
-    return analysis.terms[k]!.map((name, axis) => ({ stride: strides[axis]!, position: variables.get(name)!.positionIn(k) }));
+    const terms = analysis.terms[k]!.flatMap((name, axis) => variables.get(name)!.positionIn(k).map(({ variable, weight }) => ({ variable, weight: strides[axis]! * weight })));
+    return { data: t.data, weights: Float64Array.from(terms, (r) => r.weight), variables: Int32Array.from(terms, (r) => r.variable) };
   });
-
-  const out = zeros(analysis.outputShape);
   const outStrides = stridesOf(analysis.outputShape);
-  const writes = analysis.output.map((name, axis) => ({ stride: outStrides[axis]!, variable: variables.get(name)!.output }));
-
+  const summedCount = summedVariables.reduce((p, v) => p * extents[v]!, 1);
   const values = new Int32Array(extents.length);
-  const combinations = elementCount(extents);
-  for (let c = 0; c < combinations; c++) {
-    let product = 1;
-    operands.forEach((t, k) => {
-      let offset = 0;
-      for (const { stride, position } of reads[k]!) {
-        for (const { variable, weight } of position) offset += stride * weight * values[variable]!;
-      }
-      product *= t.data[offset]!;
+
+  return (offset) => {
+    outputVariables.forEach((variable, axis) => {
+      values[variable] = Math.floor(offset / outStrides[axis]!) % analysis.outputShape[axis]!;
     });
-    let offset = 0;
-    for (const { stride, variable } of writes) offset += stride * values[variable]!;
-    out.data[offset]! += product;
-    advance(values, extents);
-  }
-  return out;
+    let sum = 0;
+    for (let c = 0; c < summedCount; c++) {
+      let product = 1;
+      for (const { data, weights, variables: reading } of reads) {
+        let at = 0;
+        for (let j = 0; j < weights.length; j++) at += weights[j]! * values[reading[j]!]!;
+        product *= data[at]!;
+      }
+      sum += product;
+      advance(values, summedVariables, extents);
+    }
+    return sum;
+  };
 }
 
 function variablesOf(info: IndexInfo, addVariable: (extent: number) => number): IndexVariables {
@@ -84,9 +135,10 @@ function padFeature(analysis: Analysis, t: Tensor, operand: number): Tensor {
   return padded;
 }
 
-/** Next combination, last variable fastest. */
-function advance(values: Int32Array, extents: readonly number[]): void {
-  for (let v = values.length - 1; v >= 0; v--) {
+/** Next combination of the given variables, the last fastest; after the last one they are all back at 0. */
+function advance(values: Int32Array, variables: readonly number[], extents: readonly number[]): void {
+  for (let i = variables.length - 1; i >= 0; i--) {
+    const v = variables[i]!;
     if (++values[v]! < extents[v]!) return;
     values[v] = 0;
   }

@@ -1,7 +1,6 @@
 /** A job's operands as tensors: read from .npy files, generated from a seed, or given. */
-import { readFileSync } from 'node:fs';
 import type { Tensor } from '../cpu/tensor.js';
-import { readNpy } from '../npy.js';
+import { readNpyFile } from '../npy.js';
 import { randomData, seededRandom } from '../random.js';
 import type { LayerInputs } from './types.js';
 
@@ -11,7 +10,7 @@ export function loadInputs(inputs: LayerInputs): Tensor[] {
       return [...inputs.tensors];
     case 'files':
       return inputs.files.map((file) => {
-        const array = readNpy(readFileSync(file), file);
+        const array = readNpyFile(file);
         return { shape: array.shape, data: array.data };
       });
     case 'random': {
