@@ -33,7 +33,7 @@ describe('standard 3x3 conv bshw,tshw->bthw|hw', () => {
     expect(plan.steps[0]!.kind).toBe('convolution');
     // Rebuilding "the kernel" of one operand is the same single step.
     expect(plan.rebuiltMacs).toBe(13824);
-    expect(plan.layerInput).toBe(0);
+    expect(plan.dataOperands).toEqual([0]);
   });
 
   it('padding 0 (valid): O = 6, 2*4*3*(6*3)*(6*3) = 7776', () => {

@@ -68,7 +68,7 @@ export interface PlanFigures {
 }
 
 /** The figures a plan or a sum of plans reports, by name. */
-export type FigureName = 'macs' | 'flops' | 'naiveMacs' | 'rebuiltMacs' | 'largestIntermediate' | 'peakElements' | 'objectiveValue';
+export type FigureName = 'macs' | 'flops' | 'naiveMacs' | 'rebuiltMacs' | 'largestIntermediate' | 'peakElements' | 'objectiveValue' | 'params' | 'constElements' | 'denseParams' | 'denseMacs';
 
 /** Which figures are beyond exact range: 2^53 or more, so float64 rounded them (see exact.ts). */
 export interface Exactness {
@@ -98,8 +98,18 @@ export interface Plan extends PlanFigures, Exactness {
   readonly rebuiltMacs: number | null;
   /** The rebuilt-kernel tree: the layer input, then the kernel contracted in its cheapest order. */
   readonly rebuiltTree: PlanTree | null;
-  /** Operand treated as the layer input for the rebuilt-kernel baseline. */
-  readonly layerInput: number | null;
+  /** The data operands (layer inputs); the others are the factors. */
+  readonly dataOperands: readonly number[];
+  /** Elements of the factors that need a gradient: the layer's parameters. */
+  readonly params: number;
+  /** Elements of the factors that need no gradient (`const`), counted apart. */
+  readonly constElements: number;
+  /** Elements of the dense kernel the factors stand for (the rebuilt-kernel baseline's kernel); null without that baseline. */
+  readonly denseParams: number | null;
+  /** params / denseParams; null without a dense kernel. */
+  readonly compression: number | null;
+  /** MACs of one pass with the dense kernel (the rebuilt-kernel plan's last step); null without it. */
+  readonly denseMacs: number | null;
   /** Objective value: MACs, training MACs (forward + gradients), or peak elements. */
   readonly objectiveValue: number;
   readonly planMs: number;

@@ -2,6 +2,7 @@
  * The planner's entry points: plan an expression (best tree for an objective) or describe a
  * given tree, with the baselines and figures every plan reports (docs/semantics.md sections 3-4).
  */
+import { designNumbers } from './design.js';
 import { exactness } from './exact.js';
 import { Network } from './network.js';
 import type { ConvOptionsMap, Objective } from './options.js';
@@ -19,8 +20,12 @@ export interface PlanOptions {
   readonly memoryCap?: number;
   /** Per operand; default: every operand requires a gradient. */
   readonly requiresGrad?: readonly boolean[];
-  /** Operand that is the layer input (rebuilt-kernel baseline); default: the feature of every conv index. */
-  readonly layerInput?: number;
+  /**
+   * The data operands (the layer's inputs); the others are factors, whose contraction is the dense
+   * kernel of the rebuilt-kernel baseline and the design numbers. Default: the operand that is the
+   * feature along every conv index; with no conv index, operand 0.
+   */
+  readonly dataOperands?: readonly number[];
   /** Exact search up to this many operands. */
   readonly exactLimit?: number;
   /** Time budget for the search in ms; past it the best heuristic tree so far is returned. */
@@ -121,18 +126,23 @@ function assemble(net: Network, tree: PlanTree, optimal: boolean, options: PlanO
   const described = describeTree(net, tree, objective);
   const naiveTree = leftToRightTree(net.operandCount);
   const naive = describeTree(net, naiveTree, objective);
-  const layerInput = options.layerInput ?? defaultLayerInput(net);
-  const rebuilt = layerInput === null ? null : rebuiltKernelTree(net, layerInput, deadline, solved);
+  const dataOperands = options.dataOperands ?? defaultDataOperands(net);
+  const rebuilt = rebuiltKernelTree(net, dataOperands, deadline, solved);
   const { analysis } = net;
-  const rebuiltMacs = rebuilt ? describeTree(net, rebuilt, objective).macs : null;
+  const rebuiltDescribed = rebuilt ? describeTree(net, rebuilt, objective) : null;
+  const design = designNumbers(analysis.shapes, dataOperands, options.requiresGrad, rebuiltDescribed);
   const figures = {
     macs: described.macs,
     flops: 2 * described.macs,
     largestIntermediate: described.largestIntermediate,
     peakElements: described.peakElements,
     naiveMacs: naive.macs,
-    rebuiltMacs,
+    rebuiltMacs: rebuiltDescribed?.macs ?? null,
     objectiveValue: described.objectiveValue,
+    params: design.params,
+    constElements: design.constElements,
+    denseParams: design.denseParams,
+    denseMacs: design.denseMacs,
   };
   return {
     expression: analysis.spec.text,
@@ -148,27 +158,30 @@ function assemble(net: Network, tree: PlanTree, optimal: boolean, options: PlanO
     ...exactness(figures),
     naiveTree,
     rebuiltTree: rebuilt,
-    layerInput,
+    dataOperands,
+    compression: design.compression,
     planMs: performance.now() - started,
   };
 }
 
 /** The operand that is the feature along every conv index; with no conv index, the first operand. */
-function defaultLayerInput(net: Network): number | null {
-  if (net.operandCount < 2) return null;
+function defaultDataOperands(net: Network): readonly number[] {
+  if (net.operandCount < 2) return [];
   const features = new Set(net.convs.map((c) => c.feature));
-  if (features.size === 0) return 0;
-  return features.size === 1 ? [...features][0]! : null;
+  if (features.size === 0) return [0];
+  return features.size === 1 ? [...features] : [];
 }
 
 /**
- * Contract every other operand into the full kernel (best order for MACs found before the
- * plan's deadline; left to right when none is), then apply it to the input.
+ * Contract every factor into the full kernel (best order for MACs found before the plan's
+ * deadline; left to right when none is), then apply it to the data operands (left to right).
+ * Null without a data operand or without a factor.
  */
-function rebuiltKernelTree(net: Network, input: number, deadline: number, solved: ExactResult | null): PlanTree {
-  const weights = [...Array(net.operandCount).keys()].filter((k) => k !== input);
+function rebuiltKernelTree(net: Network, dataOperands: readonly number[], deadline: number, solved: ExactResult | null): PlanTree | null {
+  const factors = [...Array(net.operandCount).keys()].filter((k) => !dataOperands.includes(k));
+  if (dataOperands.length === 0 || factors.length === 0) return null;
   const options: SearchOptions = { objective: 'flops', memoryCap: Infinity, deadline };
-  return { left: { leaf: input }, right: solved?.treeOf(weights) ?? bestKernelTree(net, weights, options) };
+  return { left: leftToRightOver(dataOperands), right: solved?.treeOf(factors) ?? bestKernelTree(net, factors, options) };
 }
 
 function bestKernelTree(net: Network, weights: readonly number[], options: SearchOptions): PlanTree {

@@ -16,6 +16,13 @@ export interface PlanTotals extends Exactness {
   /** The largest of the layers' largest intermediates; null when every layer is one step. */
   readonly largestIntermediate: number | null;
   readonly peakElements: number;
+  /** Sums of the layers' design numbers; the dense ones null when some layer has no dense kernel. */
+  readonly params: number;
+  readonly constElements: number;
+  readonly denseParams: number | null;
+  readonly denseMacs: number | null;
+  /** params / denseParams of the sums. */
+  readonly compression: number | null;
   /** True when every layer's plan is proven optimal. */
   readonly optimal: boolean;
 }
@@ -28,10 +35,20 @@ export function sumPlans(plans: readonly Plan[]): PlanTotals {
     macs,
     flops: 2 * macs,
     naiveMacs: sum((p) => p.naiveMacs),
-    rebuiltMacs: plans.every((p) => p.rebuiltMacs !== null) ? sum((p) => p.rebuiltMacs!) : null,
+    rebuiltMacs: sumOrNull(plans, (p) => p.rebuiltMacs),
     largestIntermediate: plans.some((p) => p.largestIntermediate !== null) ? max((p) => p.largestIntermediate ?? 0) : null,
     peakElements: max((p) => p.peakElements),
+    params: sum((p) => p.params),
+    constElements: sum((p) => p.constElements),
+    denseParams: sumOrNull(plans, (p) => p.denseParams),
+    denseMacs: sumOrNull(plans, (p) => p.denseMacs),
   };
+  const compression = figures.denseParams ? figures.params / figures.denseParams : null;
   // Sums of exact figures may reach 2^53; a layer's flagged figure makes its sum flagged too.
-  return { layers: plans.length, ...figures, ...exactness(figures), optimal: plans.every((p) => p.optimal) };
+  return { layers: plans.length, ...figures, compression, ...exactness(figures), optimal: plans.every((p) => p.optimal) };
+}
+
+function sumOrNull(plans: readonly Plan[], figure: (plan: Plan) => number | null): number | null {
+  const values = plans.map(figure);
+  return values.every((v) => v !== null) ? values.reduce((total: number, v) => total + v!, 0) : null;
 }

@@ -110,7 +110,7 @@ export class DocumentTypes {
       ...(settings.objective ? { objective: settings.objective } : {}),
       ...(settings.memoryCap !== undefined ? { memoryCap: settings.memoryCap } : {}),
       requiresGrad: operands.map((operand) => operand.requiresGrad),
-      ...(dataOperands.length === 1 && operands.length >= 2 ? { layerInput: dataOperands[0] } : {}),
+      dataOperands,
     };
     const terms = parsed.spec?.inputs ?? [];
     const shapes = operands.map((operand) => operand.shape);
