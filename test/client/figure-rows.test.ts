@@ -28,11 +28,19 @@ describe('figureRows', () => {
     // A 64x64 matrix after it: 4,096 parameters, its own kernel. 2,144 + 4,096 = 6,240 of
     // 36,864 + 4,096 = 40,960 = 15.2 %.
     const fc = planExpression('bt,kt->bk', [[128, 64], [64, 64]]);
-    expect(new Map(figureRows(sumPlans([cp, fc]), true)).get('Parameters')).toBe("6,240 = 15 % of the dense kernel's 40.96k");
-    // A pooling layer over a data operand has no factor, so no dense kernel, and neither has the sum.
+    expect(new Map(figureRows(sumPlans([cp, fc]), true)).get('Parameters')).toBe("6,240 = 15 % of the dense kernels' 40.96k");
+    // A pooling layer over a data operand has no factor: it adds nothing to the dense kernels,
+    // and the dense network runs it as it is, 128*64*32*32 = 8,388,608 MACs, on top of the
+    // CP layer's 128*64*64*32*32*9 = 4,831,838,208: 4,840,226,816.
     const pool = planExpression('bchw->bc', [[128, 64, 32, 32]], { dataOperands: [0] });
-    const rows = new Map(figureRows(sumPlans([cp, pool]), true));
-    expect(rows.get('Parameters')).toBe('2,144 (no dense kernel: some layer has none)');
+    const pooled = new Map(figureRows(sumPlans([cp, pool]), true));
+    expect(pooled.get('Parameters')).toBe("2,144 = 5.8 % of the dense kernels' 36.86k");
+    expect(pooled.get('Dense kernel')).toBe('4.840G MACs');
+    // A layer with no data operand (h has its feature in one operand, w in the other) has no
+    // dense kernel, so neither has the sum.
+    const twoFeatures = planExpression('hw,hw->hw|hw', [[8, 2], [2, 8]]);
+    const rows = new Map(figureRows(sumPlans([cp, twoFeatures]), true));
+    expect(rows.get('Parameters')).toMatch(/^\S+ \(no dense kernel: a layer with factors has none\)$/);
     expect(rows.has('Dense kernel')).toBe(false);
   });
 });

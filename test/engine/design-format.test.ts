@@ -35,6 +35,10 @@ describe('formatParams', () => {
     expect(formatParams(figures(12_300, 368_640))).toBe("12.30k = 3.3 % of the dense kernel's 368.6k");
   });
 
+  it('a sum of layers: the dense kernels, plural', () => {
+    expect(formatParams(figures(6_240, 40_960, { dataOperands: undefined }))).toBe("6,240 = 15 % of the dense kernels' 40.96k");
+  });
+
   it('const elements after them, when there are any', () => {
     expect(formatParams(figures(16, 144, { constElements: 12 }))).toBe("16 = 11 % of the dense kernel's 144, const 12");
   });
@@ -42,7 +46,7 @@ describe('formatParams', () => {
   it('without a dense kernel, why there is none', () => {
     expect(formatParams(figures(12, null, { dataOperands: [] }))).toBe('12 (no dense kernel: no data operand)');
     expect(formatParams(figures(0, null, { dataOperands: [0, 1] }))).toBe('0 (no dense kernel: no factor)');
-    expect(formatParams(figures(12, null, { dataOperands: undefined }))).toBe('12 (no dense kernel: some layer has none)');
+    expect(formatParams(figures(12, null, { dataOperands: undefined }))).toBe('12 (no dense kernel: a layer with factors has none)');
   });
 
   it('figures the engine flagged beyond exact range carry ≈, and so does the share they make', () => {

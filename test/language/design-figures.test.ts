@@ -136,10 +136,28 @@ describe('design numbers of every sample family, by hand', () => {
     expect((await lensTitles(source))[0]).toContain(' · 11 % params · ');
   });
 
+  test('CP ResNet-34 at CIFAR sizes: the sums over its 38 layers, the pooling layer adding nothing', async () => {
+    // Parameters (dense kernel) per layer, from the declared shapes:
+    //   stem 64*3*9 = 1,728 (1,728)
+    //   stage 1, R=16: 6 x (16*64*2 + 16*6 = 2,144) = 12,864 (6 x 64*64*9 = 221,184)
+    //   stage 2, R=32: s2b1a 32*128 + 32*64 + 32*6 = 6,336 (128*64*9 = 73,728);
+    //     7 x (32*128*2 + 192 = 8,384) = 58,688 (7 x 128*128*9 = 1,032,192); shortcut 128*64 = 8,192 (8,192)
+    //   stage 3, R=64: s3b1a 64*256 + 64*128 + 384 = 24,960 (256*128*9 = 294,912);
+    //     11 x (64*256*2 + 384 = 33,152) = 364,672 (11 x 589,824 = 6,488,064); shortcut 32,768 (32,768)
+    //   stage 4, R=128: s4b1a 128*512 + 128*256 + 768 = 99,072 (512*256*9 = 1,179,648);
+    //     5 x 131,840 = 659,200 (5 x 2,359,296 = 11,796,480); shortcut 131,072 (131,072)
+    //   pool: no factor, 0 (0); fc 10*512 = 5,120 (5,120)
+    // Sum: 1,404,672 parameters of 21,265,088 = 6.61 %.
+    const text = sample('cp-resnet34');
+    const hover = await hoverOf(text, text.indexOf('network cp_resnet34') + 'network '.length);
+    expect(hover).toContain("Parameters: 1.405M = 6.6 % of the dense kernels' 21.27M");
+    expect((await lensTitles(text))[0]).toMatch(/^38 layers · .* · 6\.6 % params · peak /);
+  });
+
   test('a network: the sums of its layers, in the hover and the lens', async () => {
     // separable: depthwise 384 of 576, pointwise 4,096 of 4,096: 4,480 of 4,672 = 95.9 %.
     const text = sample('depthwise-separable');
-    expect(await hoverOf(text, text.indexOf('network separable') + 'network '.length)).toContain("Parameters: 4,480 = 96 % of the dense kernel's 4,672");
+    expect(await hoverOf(text, text.indexOf('network separable') + 'network '.length)).toContain("Parameters: 4,480 = 96 % of the dense kernels' 4,672");
     const lenses = await lensTitles(text);
     expect(lenses[0]).toMatch(/^2 layers · .* · 96 % params · peak /);
     // depthwise 67 %, pointwise 100 %, each in its own lens.

@@ -179,7 +179,7 @@ describe('hover on names', () => {
     expect(text).toContain('| a | 2x4 | 24 |');
     expect(text).toContain('| b | 2x5 | 40 |');
     // A 3*4 = 12 and B 4*5 = 20 are each their layer's whole kernel: 32 of 32.
-    expect(text).toContain("Parameters: 32 = 100 % of the dense kernel's 32");
+    expect(text).toContain("Parameters: 32 = 100 % of the dense kernels' 32");
   });
 });
 

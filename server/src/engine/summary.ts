@@ -83,7 +83,7 @@ export type DesignFigures = Exactness & {
   readonly constElements: number;
   readonly denseParams: number | null;
   readonly compression: number | null;
-  /** A layer's data operands; absent for a sum of layers. */
+  /** A layer's data operands; absent for a sum of layers, whose dense kernels are several. */
   readonly dataOperands?: readonly number[];
 };
 
@@ -108,11 +108,12 @@ export function formatParams(figures: DesignFigures): string {
   const constant = figures.constElements > 0 ? `, const ${formatFigure(figures.constElements, isExactFigure(figures, 'constElements'))}` : '';
   if (figures.denseParams === null || figures.compression === null) return `${params} (no dense kernel: ${noDenseKernel(figures)})${constant}`;
   const share = `${compressionExact(figures) ? '' : APPROXIMATE}${formatPercent(figures.compression)}`;
-  return `${params} = ${share} of the dense kernel's ${formatFigure(figures.denseParams, isExactFigure(figures, 'denseParams'))}${constant}`;
+  const kernel = figures.dataOperands === undefined ? "dense kernels'" : "dense kernel's";
+  return `${params} = ${share} of the ${kernel} ${formatFigure(figures.denseParams, isExactFigure(figures, 'denseParams'))}${constant}`;
 }
 
 function noDenseKernel(figures: DesignFigures): string {
-  if (figures.dataOperands === undefined) return 'some layer has none';
+  if (figures.dataOperands === undefined) return 'a layer with factors has none';
   return figures.dataOperands.length === 0 ? 'no data operand' : 'no factor';
 }
 
