@@ -138,6 +138,58 @@ describe('cein plan at sizes of 2^31 and more', () => {
   }
 });
 
+describe('cein plan: parameters against the dense kernel, and --data', () => {
+  // CP with B=2, S=4, T=5, R=3, 6x6 maps, padding same: Ut 3*5 + Us 3*4 + Kh 3*3 + Kw 3*3 = 45
+  // parameters; the dense kernel t s h w = 5*4*3*3 = 180 elements: 25 %. Applying it costs
+  // B*T*S*H*W*9 = 2*5*4*6*6*9 = 12,960 MACs.
+  const CP = ['--expr', 'bshw,rt,rs,rh,rw->bthw|hw', '--shapes', '2x4x6x6,3x5,3x4,3x3,3x3'];
+
+  it('--json has the five design fields', () => {
+    const { code, stdout } = cein('plan', ...CP, '--json');
+    expect(code).toBe(0);
+    const plan = JSON.parse(stdout);
+    expect(plan).toMatchObject({ dataOperands: [0], params: 45, constElements: 0, denseParams: 180, compression: 0.25, denseMacs: 12960 });
+  });
+
+  it('the table has a Parameters row and a Dense kernel MACs row', () => {
+    const { code, stdout } = cein('plan', ...CP);
+    expect(code).toBe(0);
+    expect(stdout).toContain("  Parameters:           45 = 25 % of the dense kernel's 180\n");
+    expect(stdout).toContain('  Dense kernel MACs:    12.96k\n');
+  });
+
+  it('operands without a gradient are counted apart', () => {
+    // Kh and Kw (9 + 9 = 18) need no gradient: 27 parameters, 27/180 = 15 %.
+    const { stdout } = cein('plan', ...CP, '--requires-grad', '1,1,1,0,0');
+    expect(stdout).toContain("  Parameters:           27 = 15 % of the dense kernel's 180, const 18\n");
+  });
+
+  it('--data names the data operands; the others are the factors', () => {
+    // X and Ut are data: Us 12 + Kh 9 + Kw 9 = 30 parameters; their kernel keeps r (in Ut),
+    // s (in X), h and w: 3*4*3*3 = 108 elements; 30/108 = 27.8 %.
+    const { code, stdout } = cein('plan', ...CP, '--data', '0,1', '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ dataOperands: [0, 1], params: 30, denseParams: 108 });
+    expect(cein('plan', ...CP, '--data', '0,1').stdout).toContain("30 = 28 % of the dense kernel's 108");
+  });
+
+  for (const command of ['plan', 'run', 'bench', 'check']) {
+    it(`${command} exits 2 on a --data list out of range, repeated or unreadable`, () => {
+      const cases: [string, string][] = [
+        ['5', '--data names operand 5 but the expression has 5 operands (0 to 4)'],
+        ['0,2,0', '--data gives operand 0 twice ("0,2,0"); give each operand once'],
+        ['x', '--data value "x" should be an operand number'],
+        ['-1', '--data value "-1" should be an operand number'],
+      ];
+      for (const [data, message] of cases) {
+        const { code, stderr } = cein(command, ...CP, '--data', data);
+        expect(code, `${command} --data ${data}`).toBe(2);
+        expect(stderr).toContain(message);
+      }
+    });
+  }
+});
+
 describe('cein run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cein-cli-'));
 
@@ -178,6 +230,16 @@ describe('cein samples', () => {
     // CP at B=128, S=T=64, H=W=32, R=16: cheapest order is (X.V) -> conv w -> conv h -> (.U):
     // 128*64*32*32*16 + 2 * (128*32*32*16*3) + 128*64*32*32*16 = 281,018,368 MACs.
     expect(cp.macs).toBe(2 * 128 * 64 * 32 * 32 * 16 + 2 * 128 * 32 * 32 * 16 * 3);
+    // Its parameters: 16*64 * 2 + 16*3 * 2 = 2,144 of the dense 64*64*3*3 = 36,864.
+    expect(cp).toMatchObject({ params: 2144, constElements: 0, denseParams: 36864, compression: 2144 / 36864 });
+  });
+
+  it('the table shows each layer\'s parameters against its dense kernel', () => {
+    const { code, stdout } = cein('samples', 'samples/expressions.json', '--backend', 'cpu');
+    expect(code).toBe(0);
+    expect(stdout).toContain('parameters');
+    // The CP layer as above: 2,144 of 36,864 = 5.82 %.
+    expect(stdout).toMatch(/\nCP +.*2,144 = 5\.8 % of the dense kernel's 36\.86k/);
   });
 
   it('runs on WebGPU by default, and on the CPU with a notice when there is no adapter', () => {

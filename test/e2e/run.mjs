@@ -83,6 +83,7 @@ async function inWorkbench(toolchain, dirs, workspace, serverLog, scenario) {
 
 async function runScenario(page) {
   let lensFlops;
+  let lensShare;
   const refused = [];
   page.on('console', (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) refused.push(message.text());
@@ -103,18 +104,20 @@ async function runScenario(page) {
     return `${classes.length} token styles on the layer line`;
   });
 
-  await check('the code lens shows the cost of the layer', page, async () => {
+  await check('the code lens shows the cost and the parameters of the layer', page, async () => {
     const lens = page.locator('.codelens-decoration', { hasText: 'FLOPs' }).first();
     await lens.waitFor({ timeout: 60_000 });
     const text = (await lens.innerText()).replace(/\s+/g, ' ').trim();
     for (const action of ['Run', 'Benchmark', 'Show plan']) {
       if (!text.includes(action)) throw new Error(`the lens "${text}" lacks ${action}`);
     }
+    if (!/\d % params/.test(text)) throw new Error(`the lens "${text}" lacks the parameters' share of the dense kernel`);
     lensFlops = text.match(/^(\S+) FLOPs/)?.[1];
+    lensShare = text.match(/(\S+ %) params/)?.[1];
     return `"${text}"`;
   });
 
-  await check('hover over a layer shows its FLOPs and contraction tree', page, async () => {
+  await check('hover over a layer shows its FLOPs, parameters and contraction tree', page, async () => {
     const at = await textPosition(page, 'layer cp');
     if (!at) throw new Error('the layer line is not on screen');
     await page.mouse.move(at.x - 20, at.y);
@@ -124,8 +127,11 @@ async function runScenario(page) {
     const text = await hover.innerText();
     if (!/[├└]─/.test(text)) throw new Error(`the hover has no tree: ${text.slice(0, 200)}`);
     if (lensFlops && !text.includes(lensFlops)) throw new Error(`the hover does not show the lens's ${lensFlops} FLOPs`);
+    const params = text.match(/Parameters: .* of the dense kernel's \S+/)?.[0];
+    if (!params) throw new Error(`the hover has no parameters line: ${text.slice(0, 400)}`);
+    if (lensShare && !params.includes(`= ${lensShare} of`)) throw new Error(`the hover's "${params}" does not show the lens's ${lensShare}`);
     const tree = text.split('\n').filter((l) => /[├└]─/.test(l)).length;
-    return `the lens's ${lensFlops} FLOPs and a tree of ${tree + 1} lines`;
+    return `the lens's ${lensFlops} FLOPs, "${params}" and a tree of ${tree + 1} lines`;
   });
   await page.keyboard.press('Escape');
 

@@ -13,11 +13,12 @@ describe('code lens', () => {
   test('above a layer: FLOPs, the ratio to left-to-right, peak memory, and the actions', async () => {
     // Hand computed in hover.test.ts: 1,400 MACs = 2,800 FLOPs against 5,600 MACs left to right.
     // Peak for the plan's order (((X·Us)·Kw)·Kh)·Ut: 100 + 100 live, then 100 + 200 = 300
-    // elements = 1,200 B = 1.17 KiB.
+    // elements = 1,200 B = 1.17 KiB. Parameters: Ut, Us 2*4 + Kh, Kw 2*3 = 28 of the dense
+    // kernel's 4*4*3*3 = 144: 19.4 %.
     const found = await lenses(SMALL_CP);
     const uri = found[1]!.arguments![0].uri;
     expect(found).toEqual([
-      { line: 7, title: '2,800 FLOPs · 4.00x fewer than left-to-right · peak 1.17 KiB', command: '', arguments: undefined },
+      { line: 7, title: '2,800 FLOPs · 4.00x fewer than left-to-right · 19 % params · peak 1.17 KiB', command: '', arguments: undefined },
       { line: 7, title: 'Run', command: 'cein.run', arguments: [{ uri, layer: 'cp' }] },
       { line: 7, title: 'Benchmark', command: 'cein.bench', arguments: [{ uri, layer: 'cp' }] },
       { line: 7, title: 'Show plan', command: 'cein.plan', arguments: [{ uri, layer: 'cp' }] },
@@ -25,21 +26,22 @@ describe('code lens', () => {
   });
 
   test('above a network: its total; a layer of a network names the network in its actions', async () => {
-    // 24 + 40 MACs = 128 FLOPs (see hover.test.ts).
+    // 24 + 40 MACs = 128 FLOPs (see hover.test.ts). A and B are each their layer's whole kernel: 100 %.
     const source = 'input X[2, 3]\nweight A[3, 4]\nweight B[4, 5]\nnetwork n(X) {\n  layer a: Y1 = conv_einsum("ij,jk->ik", X, A)\n  layer b: Y2 = conv_einsum("ik,kl->il", Y1, B)\n}\n';
     const found = await lenses(source);
-    expect(found.filter((l) => l.line === 3).map((l) => l.title)).toEqual(['2 layers · 128 FLOPs · same as left-to-right · peak 40 B', 'Show plan']);
+    expect(found.filter((l) => l.line === 3).map((l) => l.title)).toEqual(['2 layers · 128 FLOPs · same as left-to-right · 100 % params · peak 40 B', 'Show plan']);
     expect(found.find((l) => l.line === 4 && l.title === 'Run')?.arguments?.[0]).toEqual(expect.objectContaining({ network: 'n', layer: 'a' }));
   });
 
   test('sizes of 2^31 and more: exact figures, and ≈ with the note beyond 2^53', async () => {
     // 2^31 * 2 * 2 = 2^33 MACs = 2^34 FLOPs = 17.18G; the output 2^32 elements = 16.00 GiB.
+    // W is the whole kernel, in every case below: 100 % params.
     const small = await lenses('input X[2147483648, 2]\nweight W[2, 2]\nlayer l: Y = conv_einsum("ab,bc->ac", X, W)\n');
-    expect(small[0]!.title).toBe('17.18G FLOPs · same as left-to-right · peak 16.00 GiB');
+    expect(small[0]!.title).toBe('17.18G FLOPs · same as left-to-right · 100 % params · peak 16.00 GiB');
     // 2^51 * 4 * 1 = 2^53 MACs = 2^54 FLOPs = 18.01P, beyond exact range; the output 2^51
     // elements = 8.00 PiB, exact.
     const large = await lenses('input X[2251799813685248, 4]\nweight W[4, 1]\nlayer l: Y = conv_einsum("ab,bc->ac", X, W)\n');
-    expect(large[0]!.title).toBe('≈18.01P FLOPs (beyond exact range) · ≈ same as left-to-right · peak 8.00 PiB');
+    expect(large[0]!.title).toBe('≈18.01P FLOPs (beyond exact range) · ≈ same as left-to-right · 100 % params · peak 8.00 PiB');
   });
 
   test('a network whose layers are exact but whose total is not', async () => {
@@ -47,8 +49,8 @@ describe('code lens', () => {
     // flagged. Peak: one layer's output, 2^50 elements = 4.00 PiB.
     const source = 'input X[562949953421312, 2]\nweight A[2, 2]\nweight B[2, 2]\nnetwork n(X) {\n  layer a: Y1 = conv_einsum("ij,jk->ik", X, A)\n  layer b: Y2 = conv_einsum("ik,kl->il", Y1, B)\n}\n';
     const found = await lenses(source);
-    expect(found.filter((l) => l.line === 3)[0]!.title).toBe('2 layers · ≈9.007P FLOPs (beyond exact range) · same as left-to-right · peak 4.00 PiB');
-    expect(found.filter((l) => l.line === 4)[0]!.title).toBe('4.504P FLOPs · same as left-to-right · peak 4.00 PiB');
+    expect(found.filter((l) => l.line === 3)[0]!.title).toBe('2 layers · ≈9.007P FLOPs (beyond exact range) · same as left-to-right · 100 % params · peak 4.00 PiB');
+    expect(found.filter((l) => l.line === 4)[0]!.title).toBe('4.504P FLOPs · same as left-to-right · 100 % params · peak 4.00 PiB');
   });
 
   test('a layer with problems gets a lens that says so, without actions', async () => {

@@ -61,6 +61,8 @@ describe('hover on an expression', () => {
     expect(text).toContain('| left-to-right | 5,600 | 11.20k | 4.00x |');
     expect(text).toContain('| rebuilt kernel | 7,536 | 15.07k | 5.38x |');
     expect(text).toContain('Largest intermediate: 100 elements (400 B f32)');
+    // Parameters: Ut, Us 2*4 + Kh, Kw 2*3 = 28 of the kernel t s h w = 4*4*3*3 = 144: 19.4 %.
+    expect(text).toContain("Parameters: 28 = 19 % of the dense kernel's 144");
     const tree = text!.split('```text\n')[1]!.split('\n```')[0]!;
     // One line per step, each with the operands it takes directly: every operand once.
     const steps = tree.split('\n');
@@ -76,14 +78,14 @@ describe('hover on an expression', () => {
   test('the largest sample layer fits a hover: figures, then one line per step', async () => {
     // samples/hierarchical-tucker.cein: eight operands (X, Ut, Us, Uh, Uw, Bts, Bhw, Root), the
     // most of any sample layer, so seven steps. The hover: the title, the table (header, rule
-    // and three orders), the memory line, the tree's seven lines in a code block, with blank
-    // lines between the four parts: 1 + 1 + 5 + 1 + 1 + 1 + 9 = 19 lines.
+    // and three orders), the parameters line, the memory line, the tree's seven lines in a code
+    // block, with blank lines between the five parts: 1 + 1 + 5 + 1 + 1 + 1 + 1 + 1 + 9 = 21 lines.
     const source = readFileSync('samples/hierarchical-tucker.cein', 'utf8');
     const operands = source.match(/conv_einsum\("[^"]*",([^)]*)\)/)![1]!.split(',').map((name) => name.trim());
     expect(operands).toHaveLength(8);
     const text = (await hover(source, 'conv_einsum'))!;
-    expect(text.split('\n').length).toBeLessThanOrEqual(19);
-    for (const figure of ['| optimal, objective flops |', '| left-to-right |', '| rebuilt kernel |', 'Largest intermediate: ', 'peak live: ']) expect(text).toContain(figure);
+    expect(text.split('\n').length).toBeLessThanOrEqual(21);
+    for (const figure of ['| optimal, objective flops |', '| left-to-right |', '| rebuilt kernel |', 'Parameters: ', 'Largest intermediate: ', 'peak live: ']) expect(text).toContain(figure);
     const tree = text.split('```text\n')[1]!.split('\n```')[0]!.split('\n');
     expect(tree).toHaveLength(operands.length - 1);
     expect(tree.flatMap((line) => line.split('  ← ')[1]?.split(', ') ?? []).sort()).toEqual([...operands].sort());
@@ -176,6 +178,8 @@ describe('hover on names', () => {
     expect(text).toContain('**network n** · 2 layers · 128 FLOPs · same as left-to-right · peak 40 B');
     expect(text).toContain('| a | 2x4 | 24 |');
     expect(text).toContain('| b | 2x5 | 40 |');
+    // A 3*4 = 12 and B 4*5 = 20 are each their layer's whole kernel: 32 of 32.
+    expect(text).toContain("Parameters: 32 = 100 % of the dense kernels' 32");
   });
 });
 

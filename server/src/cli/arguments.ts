@@ -67,6 +67,23 @@ export function parseFlags(flag: string, text: string): boolean[] {
   });
 }
 
+/** "0,2" -> [0, 2]: operand numbers, each once (the range is checked once the operand count is known). */
+export function parseOperandList(flag: string, text: string): number[] {
+  const operands = text.split(',').map((t) => {
+    if (!/^\s*\d+\s*$/.test(t)) throw new UsageError(`${flag} value "${t}" should be an operand number (0 is the first operand)`);
+    return Number(t);
+  });
+  const repeated = operands.find((k, i) => operands.indexOf(k) !== i);
+  if (repeated !== undefined) throw new UsageError(`${flag} gives operand ${repeated} twice ("${text}"); give each operand once`);
+  return operands;
+}
+
+/** Each operand number is below the operand count. */
+export function checkOperandRange(flag: string, operands: readonly number[], count: number): void {
+  const outside = operands.find((k) => k >= count);
+  if (outside !== undefined) throw new UsageError(`${flag} names operand ${outside} but the expression has ${count} operands (0 to ${count - 1})`);
+}
+
 export function parsePositiveInteger(flag: string, text: string): number {
   const value = Number(text);
   if (!/^\s*\d+(e\d+)?\s*$/i.test(text) || !Number.isSafeInteger(value) || value < 1) throw new UsageError(`${flag} "${text}" must be a positive whole number`);

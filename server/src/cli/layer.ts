@@ -3,7 +3,7 @@ import type { PlanOptions } from '../engine/planner.js';
 import { EngineError, type Problem } from '../engine/problems.js';
 import { analyze, type Analysis } from '../engine/shapes.js';
 import type { Objective } from '../engine/options.js';
-import { parseConvFlags, parseFlags, parsePositive, parsePositiveInteger, UsageError, type ConvFlags } from './arguments.js';
+import { checkOperandRange, parseConvFlags, parseFlags, parseOperandList, parsePositive, parsePositiveInteger, UsageError, type ConvFlags } from './arguments.js';
 import { ExpressionError } from './exit.js';
 
 export interface LayerFlags extends ConvFlags {
@@ -11,6 +11,7 @@ export interface LayerFlags extends ConvFlags {
   readonly objective?: Objective;
   readonly memoryCap?: string;
   readonly requiresGrad?: string;
+  readonly data?: string;
   readonly budget?: string;
   readonly json?: boolean;
 }
@@ -21,6 +22,7 @@ export function planOptions(flags: LayerFlags): PlanOptions {
     objective: flags.objective ?? 'flops',
     ...(flags.memoryCap !== undefined ? { memoryCap: parsePositiveInteger('--memory-cap', flags.memoryCap) } : {}),
     ...(flags.requiresGrad !== undefined ? { requiresGrad: parseFlags('--requires-grad', flags.requiresGrad) } : {}),
+    ...(flags.data !== undefined ? { dataOperands: parseOperandList('--data', flags.data) } : {}),
     ...(flags.budget !== undefined ? { budgetMs: parsePositive('--budget', flags.budget) } : {}),
   };
 }
@@ -43,5 +45,6 @@ export function analyzeLayer(expression: string, shapes: readonly (readonly numb
   if (options.requiresGrad && options.requiresGrad.length !== operands) {
     throw new UsageError(`--requires-grad gives ${options.requiresGrad.length} flag${options.requiresGrad.length === 1 ? '' : 's'} but the expression has ${operands} operands; give one 1/0 per operand`);
   }
+  if (options.dataOperands) checkOperandRange('--data', options.dataOperands, operands);
   return { analysis: result.analysis, warnings: result.problems };
 }

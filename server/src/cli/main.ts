@@ -19,6 +19,7 @@ function withLayerOptions(command: Command, expression: 'required' | 'optional' 
     .addOption(new Option('--objective <name>', 'what the plan minimizes').choices(OBJECTIVES).default('flops'))
     .option('--memory-cap <elements>', 'largest intermediate allowed, in elements')
     .option('--requires-grad <list>', 'per operand 1/0: which operands need a gradient (training objective)')
+    .option('--data <list>', 'operand numbers of the layer inputs (data operands), e.g. 0,2; the others are factors (default: the feature of every conv index, else operand 0)')
     .option('--budget <ms>', 'planner time budget in milliseconds')
     .option('--json', 'print one JSON object');
 }

@@ -77,6 +77,52 @@ export function formatLargestIntermediate(elements: number | null, exact = true,
   return elements === null ? none : formatElements(elements, exact);
 }
 
+/** The design numbers a plan or a sum of plans reports (docs/semantics.md section 3), with the engine's flags. */
+export type DesignFigures = Exactness & {
+  readonly params: number;
+  readonly constElements: number;
+  readonly denseParams: number | null;
+  readonly compression: number | null;
+  /** A layer's data operands; absent for a sum of layers, whose dense kernels are several. */
+  readonly dataOperands?: readonly number[];
+};
+
+/** A fraction as a percentage: 2 significant digits below 10 % ("0.46 %", "3.4 %"), whole above ("25 %", "100 %"). */
+export function formatPercent(fraction: number): string {
+  const percent = fraction * 100;
+  if (!Number.isFinite(percent)) return `${percent} %`;
+  return `${percent < 10 ? Number(percent.toPrecision(2)).toString() : Math.round(percent).toString()} %`;
+}
+
+/** Whether params / denseParams is exact: both counts are. */
+function compressionExact(figures: DesignFigures): boolean {
+  return isExactFigure(figures, 'params') && isExactFigure(figures, 'denseParams');
+}
+
+/**
+ * The parameters against the dense kernel, as every display shows them:
+ * "12.3k = 3.4 % of the dense kernel's 368.6k", ", const 108" after it when some factor is `const`.
+ */
+export function formatParams(figures: DesignFigures): string {
+  const params = formatFigure(figures.params, isExactFigure(figures, 'params'));
+  const constant = figures.constElements > 0 ? `, const ${formatFigure(figures.constElements, isExactFigure(figures, 'constElements'))}` : '';
+  if (figures.denseParams === null || figures.compression === null) return `${params} (no dense kernel: ${noDenseKernel(figures)})${constant}`;
+  const share = `${compressionExact(figures) ? '' : APPROXIMATE}${formatPercent(figures.compression)}`;
+  const kernel = figures.dataOperands === undefined ? "dense kernels'" : "dense kernel's";
+  return `${params} = ${share} of the ${kernel} ${formatFigure(figures.denseParams, isExactFigure(figures, 'denseParams'))}${constant}`;
+}
+
+function noDenseKernel(figures: DesignFigures): string {
+  if (figures.dataOperands === undefined) return 'a layer with factors has none';
+  return figures.dataOperands.length === 0 ? 'no data operand' : 'no factor';
+}
+
+/** The parameters' share of the dense kernel, as lenses show it: "3.4 % params"; null without a dense kernel. */
+export function formatCompression(figures: DesignFigures): string | null {
+  if (figures.compression === null) return null;
+  return `${compressionExact(figures) ? '' : APPROXIMATE}${formatPercent(figures.compression)} params`;
+}
+
 export function planSummary(plan: Plan): string {
   const lines: string[] = [];
   const label = (name: string, value: string) => lines.push(`  ${name.padEnd(22)}${value}`);
@@ -92,6 +138,8 @@ export function planSummary(plan: Plan): string {
   if (plan.rebuiltMacs !== null) {
     label('Rebuilt-kernel MACs:', `${figure(plan.rebuiltMacs, 'rebuiltMacs')}  (${versus(plan.rebuiltMacs, 'rebuiltMacs')} more)`);
   }
+  label('Parameters:', formatParams(plan));
+  if (plan.denseMacs !== null) label('Dense kernel MACs:', figure(plan.denseMacs, 'denseMacs'));
   label('Largest intermediate:', formatLargestIntermediate(plan.largestIntermediate, exact('largestIntermediate')));
   label('Peak live elements:', `${figure(plan.peakElements, 'peakElements')} (${f32Bytes(plan.peakElements, exact('peakElements'))} f32)`);
   label('Planned in:', `${plan.planMs.toFixed(1)} ms`);

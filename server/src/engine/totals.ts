@@ -16,7 +16,10 @@ export interface PlanTotals extends Exactness {
   /** The largest of the layers' largest intermediates; null when every layer is one step. */
   readonly largestIntermediate: number | null;
   readonly peakElements: number;
-  /** Sums of the layers' design numbers; the dense ones null when some layer has no dense kernel. */
+  /**
+   * Sums of the layers' design numbers. A layer without a factor adds no dense parameters and its
+   * own MACs; the dense sums are null when a layer with factors has no dense kernel.
+   */
   readonly params: number;
   readonly constElements: number;
   readonly denseParams: number | null;
@@ -40,12 +43,17 @@ export function sumPlans(plans: readonly Plan[]): PlanTotals {
     peakElements: max((p) => p.peakElements),
     params: sum((p) => p.params),
     constElements: sum((p) => p.constElements),
-    denseParams: sumOrNull(plans, (p) => p.denseParams),
-    denseMacs: sumOrNull(plans, (p) => p.denseMacs),
+    denseParams: sumOrNull(plans, (p) => (hasNoFactor(p) ? 0 : p.denseParams)),
+    denseMacs: sumOrNull(plans, (p) => (hasNoFactor(p) ? p.macs : p.denseMacs)),
   };
   const compression = figures.denseParams ? figures.params / figures.denseParams : null;
   // Sums of exact figures may reach 2^53; a layer's flagged figure makes its sum flagged too.
   return { layers: plans.length, ...figures, compression, ...exactness(figures), optimal: plans.every((p) => p.optimal) };
+}
+
+/** A layer of data operands only (a pooling, a sum) has no kernel: a dense network runs it as it is. */
+function hasNoFactor(plan: Plan): boolean {
+  return plan.dataOperands.length === plan.shapes.length;
 }
 
 function sumOrNull(plans: readonly Plan[], figure: (plan: Plan) => number | null): number | null {

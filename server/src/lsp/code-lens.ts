@@ -1,10 +1,11 @@
 /**
  * Above each layer and network: what it costs ("1.180G FLOPs · 64.0x fewer than left-to-right ·
- * peak 8.00 MiB") and the actions Run, Benchmark and Show plan.
+ * 3.4 % params · peak 8.00 MiB") and the actions Run, Benchmark and Show plan.
  */
 import { AstUtils, type LangiumDocument } from 'langium';
 import type { CodeLensProvider } from 'langium/lsp';
 import type { CancellationToken, CodeLens, CodeLensParams, Command, Range } from 'vscode-languageserver';
+import { formatCompression } from '../engine/summary.js';
 import type { CeinServices } from '../language/cein-module.js';
 import { isLayer, isNetwork, type CeinFile, type Layer, type Network } from '../language/generated/ast.js';
 import type { CeinTyping } from '../language/typing/cein-typing.js';
@@ -40,7 +41,7 @@ export class CeinCodeLensProvider implements CodeLensProvider {
     if (!outcome) return [lens(range, label('fix the problems to see the cost'))];
     if ('problem' in outcome) return [lens(range, label(outcome.problem.message))];
     const { plan } = outcome;
-    const summary = `${flopsText(plan)} · ${versusLeftToRight(plan)} · ${peakText(plan)}`;
+    const summary = headline(flopsText(plan), versusLeftToRight(plan), formatCompression(plan), peakText(plan));
     return [lens(range, label(summary)), ...actions(range, target, true)];
   }
 
@@ -49,9 +50,14 @@ export class CeinCodeLensProvider implements CodeLensProvider {
     if (!outcome) return [];
     if ('unplanned' in outcome) return [lens(range, label(`cost unknown: fix layers ${outcome.unplanned.map((l) => l.name).join(', ')}`))];
     const { totals } = outcome;
-    const summary = `${totals.layers} layers · ${flopsText(totals)} · ${versusLeftToRight(totals)} · ${peakText(totals)}`;
+    const summary = headline(`${totals.layers} layers`, flopsText(totals), versusLeftToRight(totals), formatCompression(totals), peakText(totals));
     return [lens(range, label(summary)), ...actions(range, { uri, network: network.name }, false)];
   }
+}
+
+/** The parts that a plan has, joined: a plan without a dense kernel has no "% params". */
+function headline(...parts: (string | null)[]): string {
+  return parts.filter((part) => part !== null).join(' · ');
 }
 
 /** A lens that only shows text: an empty command id is not clickable. */

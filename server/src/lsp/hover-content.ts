@@ -7,7 +7,7 @@ import { formatPadding } from '../engine/options.js';
 import { BEYOND_EXACT, isExact } from '../engine/exact.js';
 import type { FigureName, Plan } from '../engine/plan.js';
 import type { ConvInfo, IndexInfo } from '../engine/shapes.js';
-import { APPROXIMATE_NOTE, formatElements, formatFigure, formatLargestIntermediate, formatRatio, formatShape, isExactFigure } from '../engine/summary.js';
+import { APPROXIMATE_NOTE, type DesignFigures, formatElements, formatFigure, formatLargestIntermediate, formatParams, formatRatio, formatShape, isExactFigure } from '../engine/summary.js';
 import type { PlanTotals } from '../engine/totals.js';
 import { formatPlanTree } from '../engine/tree-text.js';
 import { isLayerOutput, type Layer, type Network, type SizeConstant, type TensorSource } from '../language/generated/ast.js';
@@ -22,7 +22,7 @@ export function expressionHover(types: LayerTypes, outcome: PlanOutcome | undefi
   if (!outcome) return `${title}\n\nThe cost appears once the layer's problems are fixed.`;
   if ('problem' in outcome) return `${title}\n\n${outcome.problem.message}`;
   const { plan } = outcome;
-  return [title, planTable(plan), memoryLine(plan), ...(plan.exact ? [] : [`_${APPROXIMATE_NOTE}_`]), treeBlock(plan, types)].join('\n\n');
+  return [title, planTable(plan), paramsLine(plan), memoryLine(plan), ...(plan.exact ? [] : [`_${APPROXIMATE_NOTE}_`]), treeBlock(plan, types)].join('\n\n');
 }
 
 function planTable(plan: Plan): string {
@@ -40,6 +40,11 @@ function planTable(plan: Plan): string {
     row('left-to-right', plan.naiveMacs, 'naiveMacs'),
     ...(plan.rebuiltMacs !== null ? [row('rebuilt kernel', plan.rebuiltMacs, 'rebuiltMacs')] : []),
   ].join('\n');
+}
+
+/** "Parameters: 12.3k = 3.4 % of the dense kernel's 368.6k" (docs/semantics.md section 3). */
+function paramsLine(figures: DesignFigures): string {
+  return `Parameters: ${formatParams(figures)}`;
 }
 
 function memoryLine(plan: Plan): string {
@@ -102,6 +107,7 @@ export function networkHover(network: Network, layers: readonly { layer: Layer; 
   const rows = layers.map(({ layer, plan }) => `| ${layer.name} | ${formatShape(plan.outputShape)} | ${formatFigure(plan.macs, isExactFigure(plan, 'macs'))} | ${versusLeftToRight(plan)} |`);
   return [
     `**network ${network.name}** · ${totals.layers} layers · ${flopsText(totals)} · ${versusLeftToRight(totals)} · ${peakText(totals)}`,
+    paramsLine(totals),
     ['| layer | output | MACs | |', '| --- | --- | ---: | --- |', ...rows].join('\n'),
     ...(totals.exact && layers.every(({ plan }) => plan.exact) ? [] : [`_${APPROXIMATE_NOTE}_`]),
   ].join('\n\n');

@@ -2,14 +2,14 @@
  * The "cein Plan" page: renders what the extension posts (a plan, a run, a benchmark) and sends
  * back the user's clicks. Every figure comes from the message; nothing is computed here.
  */
-import type { Exactness, FigureName } from '../../../../server/src/engine/plan.js';
-import { APPROXIMATE_NOTE, formatElements, formatFigure, formatLargestIntermediate, formatRatio, formatShape, isExactFigure } from '../../../../server/src/engine/summary.js';
+import { APPROXIMATE_NOTE, formatCompression, formatRatio, formatShape, isExactFigure } from '../../../../server/src/engine/summary.js';
 import { f32Bytes } from '../../../../server/src/lsp/figures.js';
-import { isNetworkPlan, type LayerPlanResult, type NetworkPlanResult, type Plan, type PlanTotals, type RunReport } from '../../protocol.js';
+import { isNetworkPlan, type LayerPlanResult, type NetworkPlanResult, type RunReport } from '../../protocol.js';
 import { backendText, checkText } from '../../reports.js';
 import type { FromView, ToView } from '../messages.js';
 import { benchCharts } from './bench-chart.js';
 import { el } from './dom.js';
+import { figure, figureRows, type FigureRow, type Figures } from './figure-rows.js';
 import { layoutPlanTree } from './tree-layout.js';
 import { treeSvg } from './tree-svg.js';
 
@@ -74,6 +74,7 @@ function networkPage(result: NetworkPlanResult): Node[] {
       el('td', {}, layer),
       el('td', { class: 'number' }, figure(plan, plan.flops, 'flops')),
       el('td', { class: 'number' }, formatRatio(plan.naiveMacs, plan.macs, isExactFigure(plan, 'naiveMacs') && isExactFigure(plan, 'macs'))),
+      el('td', { class: 'number' }, formatCompression(plan) ?? '-'),
       el('td', { class: 'number' }, f32Bytes(plan.peakElements, isExactFigure(plan, 'peakElements'))),
       el('td', {}, el('code', {}, plan.expression)),
     ),
@@ -90,7 +91,7 @@ function networkPage(result: NetworkPlanResult): Node[] {
     el(
       'table',
       { class: 'layers' },
-      el('thead', {}, el('tr', {}, ...['layer', 'FLOPs', 'vs left-to-right', 'peak (f32)', 'expression'].map((h) => el('th', {}, h)))),
+      el('thead', {}, el('tr', {}, ...['layer', 'FLOPs', 'vs left-to-right', 'params', 'peak (f32)', 'expression'].map((h) => el('th', {}, h)))),
       el('tbody', {}, ...rows),
     ),
     el('h2', {}, 'Contraction trees'),
@@ -98,30 +99,12 @@ function networkPage(result: NetworkPlanResult): Node[] {
   ];
 }
 
-type Figures = Pick<Plan & PlanTotals, 'macs' | 'flops' | 'naiveMacs' | 'rebuiltMacs' | 'largestIntermediate' | 'peakElements' | 'exact' | 'inexactFigures'>;
-
-/** A figure with the engine's flag: "≈" before it when it is beyond exact range. */
-function figure(f: Exactness, value: number, name: FigureName): string {
-  return formatFigure(value, isExactFigure(f, name));
-}
-
 function approximateNote(exact: boolean): HTMLElement[] {
   return exact ? [] : [el('p', { class: 'muted' }, APPROXIMATE_NOTE)];
 }
 
-/** `noIntermediate`: what the largest intermediate reads when there is none (see formatLargestIntermediate). */
-function figures(f: Figures, optimal: boolean, extra: readonly (readonly [string, string])[], noIntermediate?: string): HTMLElement {
-  const versus = (baseline: number, name: FigureName) => formatRatio(baseline, f.macs, isExactFigure(f, name) && isExactFigure(f, 'macs'));
-  const rows: (readonly [string, string])[] = [
-    ['FLOPs', `${figure(f, f.flops, 'flops')} (${figure(f, f.macs, 'macs')} MACs), ${optimal ? 'proven optimal' : 'heuristic, not proven optimal'}`],
-    ['Left-to-right', `${figure(f, f.naiveMacs, 'naiveMacs')} MACs, ${versus(f.naiveMacs, 'naiveMacs')} the optimal`],
-  ];
-  if (f.rebuiltMacs !== null) rows.push(['Rebuilt kernel', `${figure(f, f.rebuiltMacs, 'rebuiltMacs')} MACs, ${versus(f.rebuiltMacs, 'rebuiltMacs')} the optimal`]);
-  rows.push(
-    ['Largest intermediate', formatLargestIntermediate(f.largestIntermediate, isExactFigure(f, 'largestIntermediate'), noIntermediate)],
-    ['Peak live', formatElements(f.peakElements, isExactFigure(f, 'peakElements'))],
-    ...extra,
-  );
+function figures(f: Figures, optimal: boolean, extra: readonly FigureRow[], noIntermediate?: string): HTMLElement {
+  const rows = [...figureRows(f, optimal, noIntermediate), ...extra];
   return el('table', { class: 'figures' }, ...rows.map(([name, value]) => el('tr', {}, el('th', {}, name), el('td', {}, value))));
 }
 

@@ -7,7 +7,7 @@ import { GpuWorker } from '../../runtime/jobs/worker-client.js';
 import { formatAdapter } from '../../runtime/webgpu/device.js';
 import { formatTable } from '../table.js';
 import { timeoutMs, type GpuFlags } from './run-webgpu.js';
-import { PLAN_HEADER, planColumns, planLayer, planNote, type SampleLayer } from './samples.js';
+import { designJson, PLAN_HEADER, planColumns, planLayer, planNote, type SampleLayer } from './samples.js';
 
 const DEFAULT_TIMEOUT_S = 300;
 
@@ -21,7 +21,7 @@ export async function samplesOnWebGpu(layers: readonly SampleLayer[], flags: { j
       // The seed of the CPU samples job, so both backends see the same inputs.
       const inputs = { kind: 'random' as const, shapes: layer.runShapes, seed: k + 1 };
       const result = await worker.run({ plan, inputs, check: true, adapter: flags.adapter }, { timeoutMs: timeoutMs(flags, DEFAULT_TIMEOUT_S) });
-      rows.push({ name: layer.name, expr: layer.expr, full, macs: full.macs, naiveMacs: full.naiveMacs, rebuiltMacs: full.rebuiltMacs, runShapes: layer.runShapes, runMacs: plan.macs, adapter: result.adapter, computeMs: result.computeMs, kernels: result.kernels, check: result.check! });
+      rows.push({ name: layer.name, expr: layer.expr, full, macs: full.macs, naiveMacs: full.naiveMacs, rebuiltMacs: full.rebuiltMacs, ...designJson(full), runShapes: layer.runShapes, runMacs: plan.macs, adapter: result.adapter, computeMs: result.computeMs, kernels: result.kernels, check: result.check! });
     }
     const ok = rows.every((r) => r.check.ok);
     const adapter = rows[0]?.adapter;

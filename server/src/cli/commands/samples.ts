@@ -5,7 +5,7 @@ import { planAnalysis } from '../../engine/planner.js';
 import { EngineError } from '../../engine/problems.js';
 import { analyze } from '../../engine/shapes.js';
 import type { FigureName, Plan } from '../../engine/plan.js';
-import { APPROXIMATE_NOTE, formatFigure, formatRatio, isExactFigure } from '../../engine/summary.js';
+import { APPROXIMATE_NOTE, formatFigure, formatParams, formatRatio, isExactFigure } from '../../engine/summary.js';
 import { compare } from '../../runtime/compare.js';
 import { evaluateDirect } from '../../runtime/cpu/direct.js';
 import { executePlan } from '../../runtime/cpu/execute.js';
@@ -47,14 +47,20 @@ export function planColumns(plan: Plan): string[] {
     formatFigure(plan.macs, exact('macs')),
     baseline(plan.naiveMacs, 'naiveMacs'),
     plan.rebuiltMacs === null ? '-' : baseline(plan.rebuiltMacs, 'rebuiltMacs'),
+    formatParams(plan),
   ];
 }
 
-export const PLAN_HEADER = ['layer', 'optimal MACs', 'left-to-right', 'rebuilt kernel'];
+export const PLAN_HEADER = ['layer', 'optimal MACs', 'left-to-right', 'rebuilt kernel', 'parameters'];
 
 /** The line that explains "≈" below the table, when some figure in it is beyond exact range. */
 export function planNote(plans: readonly Plan[]): string {
   return plans.every((plan) => plan.exact) ? '' : `${APPROXIMATE_NOTE}\n`;
+}
+
+/** The design numbers of a layer, as the samples JSON lists them. */
+export function designJson(plan: Plan) {
+  return { params: plan.params, constElements: plan.constElements, denseParams: plan.denseParams, compression: plan.compression, denseMacs: plan.denseMacs };
 }
 
 export type SamplesBackend = 'auto' | 'cpu' | 'webgpu';
@@ -82,7 +88,7 @@ function samplesOnCpu(layers: readonly SampleLayer[], flags: { json?: boolean },
     const output = executePlan(small.plan, inputs);
     const runMs = performance.now() - started;
     const check = compare(output.data, evaluateDirect(small.analysis, inputs).data);
-    return { name: layer.name, expr: layer.expr, plan, macs: plan.macs, naiveMacs: plan.naiveMacs, rebuiltMacs: plan.rebuiltMacs, optimal: plan.optimal, planMs: plan.planMs, runShapes: layer.runShapes, runMs, check, ok: check.relativeError <= TOLERANCE };
+    return { name: layer.name, expr: layer.expr, plan, macs: plan.macs, naiveMacs: plan.naiveMacs, rebuiltMacs: plan.rebuiltMacs, ...designJson(plan), optimal: plan.optimal, planMs: plan.planMs, runShapes: layer.runShapes, runMs, check, ok: check.relativeError <= TOLERANCE };
   });
   const ok = rows.every((r) => r.ok);
   if (flags.json) {
