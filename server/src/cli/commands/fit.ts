@@ -5,9 +5,9 @@
  */
 import { AstUtils } from 'langium';
 import { BudgetError, budgetLabel, parseBudgetValue, type Budget, type BudgetKind } from '../../engine/budget-text.js';
-import { isExactFigure, f32Bytes, formatBytes, formatCount, formatFigure } from '../../engine/summary.js';
+import { isExactFigure, f32Bytes, formatCount, formatFigure } from '../../engine/summary.js';
 import type { PlanTotals } from '../../engine/totals.js';
-import { fitConstant, FitError, nearbyCandidates, type Candidate, type FitResult, type FitTarget } from '../../language/fitting/fit.js';
+import { budgetText, percent, fitConstant, FitError, nearbyCandidates, type Candidate, type FitResult, type FitTarget } from '../../language/fitting/fit.js';
 import { isLayer, isNetwork, isSizeConstant, type CeinFile, type SizeConstant, type Statement } from '../../language/generated/ast.js';
 import { DEFAULT_EDITOR_SETTINGS } from '../../language/typing/editor-settings.js';
 import { parsePositive, parsePositiveInteger, UsageError } from '../arguments.js';
@@ -115,10 +115,6 @@ function figureCells(totals: PlanTotals | undefined): string[] {
   ];
 }
 
-/** A fraction as a percentage with three significant digits: "2.91%". */
-function percent(fraction: number): string {
-  return `${(fraction * 100).toPrecision(3)}%`;
-}
 
 function fitsText(candidate: Candidate): string {
   if (candidate.problem) return `no: ${candidate.problem}`;
@@ -142,16 +138,6 @@ function lastValue(result: FitResult): number {
 
 function targetText(result: FitResult): string {
   return result.layers.length === 1 ? result.target : `${result.target} together`;
-}
-
-/** "params ≤ 200,000 and FLOPs ≤ 1.000G". */
-export function budgetText(budget: Budget): string {
-  const parts: string[] = [];
-  if (budget.params !== undefined) parts.push(`params ≤ ${formatCount(budget.params)}`);
-  if (budget.compression !== undefined) parts.push(`compression ≤ ${percent(budget.compression)}`);
-  if (budget.flops !== undefined) parts.push(`FLOPs ≤ ${formatCount(budget.flops)}`);
-  if (budget.peakBytes !== undefined) parts.push(`peak ≤ ${formatBytes(budget.peakBytes)}`);
-  return parts.join(' and ');
 }
 
 function candidateJson(candidate: Candidate): Record<string, unknown> {

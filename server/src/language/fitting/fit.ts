@@ -12,6 +12,7 @@
  */
 import type { Budget, BudgetKind } from '../../engine/budget-text.js';
 import type { Plan } from '../../engine/plan.js';
+import { formatBytes, formatCount } from '../../engine/summary.js';
 import { sumPlans, type PlanTotals } from '../../engine/totals.js';
 import { isLayer, type CeinFile, type Layer, type Network, type SizeConstant } from '../generated/ast.js';
 import { planLayer } from '../typing/cein-typing.js';
@@ -200,3 +201,17 @@ export function nearbyCandidates(result: FitResult, radius = 3): readonly Candid
   return result.candidates.slice(Math.max(0, at - radius), at + radius + 1);
 }
 
+/** "params ≤ 200,000 and FLOPs ≤ 1.000G". */
+export function budgetText(budget: Budget): string {
+  const parts: string[] = [];
+  if (budget.params !== undefined) parts.push(`params ≤ ${formatCount(budget.params)}`);
+  if (budget.compression !== undefined) parts.push(`compression ≤ ${percent(budget.compression)}`);
+  if (budget.flops !== undefined) parts.push(`FLOPs ≤ ${formatCount(budget.flops)}`);
+  if (budget.peakBytes !== undefined) parts.push(`peak ≤ ${formatBytes(budget.peakBytes)}`);
+  return parts.join(' and ');
+}
+
+/** A fraction as a percentage with three significant digits: "2.91%". */
+export function percent(fraction: number): string {
+  return `${(fraction * 100).toPrecision(3)}%`;
+}
