@@ -130,7 +130,7 @@ describe('fit against a brute-force scan', () => {
 describe('fit refuses what it cannot answer', () => {
   test('a constant that sizes only data', async () => {
     const text = CP.replace('input X[2, 8, 6, 6]', 'let B = 2\ninput X[B, 8, 6, 6]');
-    await expect(fit(text, 'B', { params: 100 })).rejects.toThrow(new FitError('B is not a size of any factor of the layers B reaches (cp) (it sizes only data or options there); fitting needs a size of a weight or const'));
+    await expect(fit(text, 'B', { params: 100 })).rejects.toThrow(new FitError('B is not a size of any factor of layer cp (it sizes only data or options there); fitting needs a size of a weight or const'));
   });
 
   test('a constant that does not influence the layer named', async () => {
@@ -170,12 +170,12 @@ describe('in the editor', () => {
     const answer = (await execute({ uri: document.uri.toString(), name: 'R', budget: { params: 200 } })) as { value: number; current: number; edit: { range: never; newText: string }; message: string };
     expect([answer.value, answer.current]).toEqual([9, 8]);
     expect(applyEdits(document, [answer.edit])).toBe(CP.replace('let R = 8', 'let R = 9'));
-    expect(answer.message).toBe('R = 9: the largest value for which the layers R reaches (cp) meets params ≤ 200');
+    expect(answer.message).toBe('R = 9: the largest value for which layer cp meets params ≤ 200');
   });
 
   test('cein.fit: no value fits, a bad budget, an unknown constant', async () => {
     const uri = (await parseDocument(CP)).uri.toString();
-    expect(await execute({ uri, name: 'R', budget: { params: 10 } })).toMatchObject({ value: null, edit: null, message: 'no value of R from 1 to 27 meets params ≤ 10 for the layers R reaches (cp)' });
+    expect(await execute({ uri, name: 'R', budget: { params: 10 } })).toMatchObject({ value: null, edit: null, message: 'no value of R from 1 to 27 meets params ≤ 10 for layer cp' });
     expect(await execute({ uri, name: 'R', budget: { compression: 2 } })).toEqual({ error: 'the compression budget 2 is out of range' });
     expect(await execute({ uri, name: 'R', budget: {} })).toEqual({ error: 'the budget bounds nothing: give params, compression, FLOPs or peak' });
     expect(await execute({ uri, name: 'Q', budget: { params: 10 } })).toEqual({ error: `no constant Q in ${uri}` });

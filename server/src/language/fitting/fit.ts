@@ -136,7 +136,8 @@ function resolveTarget({ root, constant, target }: FitRequest): Target {
   const uses = constantUses(root, constant);
   const name = constant.name;
   const layers = target === 'reached' ? uses.layers : 'layer' in target ? [target.layer] : target.network.statements.filter(isLayer);
-  const description = target === 'reached' ? `the layers ${name} reaches (${listed(layers)})` : 'layer' in target ? `layer ${layerLabel(target.layer)}` : `network ${target.network.name}`;
+  const one = target === 'reached' ? (layers.length === 1 ? layers[0] : undefined) : 'layer' in target ? target.layer : undefined;
+  const description = one ? `layer ${layerLabel(one)}` : target === 'reached' ? `the layers ${name} reaches (${listed(layers)})` : `network ${(target as { network: Network }).network.name}`;
   if (!layers.some((layer) => uses.layers.includes(layer))) {
     throw new FitError(target === 'reached' ? `${name} is not used by any layer` : `${name} does not influence ${description}: no size or option of its operands depends on it`);
   }
