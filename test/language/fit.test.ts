@@ -200,6 +200,7 @@ describe('the layers a constant reaches, in its hover', () => {
       'layer b: Y2 = conv_einsum("br,rt->bt", Y1, W)', // uses r of Y1 (R = 4 here... W is 8x8, not analysed for the hover)
       'input Z[2, 8]',
       'layer c: Y3 = conv_einsum("bs,st->bt", Z, W)', // nothing of S or R
+      'layer e: Y5 = conv_einsum("bt,tu->bu", Y2, W)', // Y2's b (2) and t (from W) are sized by neither, though Y2's layer is
       'network n(X) {',
       '  layer d: Y4 = conv_einsum("bs,st->bt", X, W)', // X is sized by S, not by R
       '}',

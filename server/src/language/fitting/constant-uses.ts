@@ -43,13 +43,13 @@ export function constantUses(root: CeinFile, constant: SizeConstant): ConstantUs
 
 /**
  * Which axes of a layer's output the constant sizes: an output index is sized by it when some
- * operand axis carrying that index is; with options sized by it (stride, padding), or an
- * expression that does not parse, every axis is.
+ * operand axis carrying that index is; with options sized by it (stride, padding), every axis is.
  */
 function outputAxes(layer: Layer, sized: readonly (readonly boolean[])[], options: boolean): readonly boolean[] {
   const spec = parseSpec(layer.expression ?? '').spec;
   const output = spec?.output?.indices;
-  if (!spec || !output) return [true];
+  // Unknown (the expression does not parse): the layer has errors, so its output carries nothing on.
+  if (!spec || !output) return [];
   if (options) return output.map(() => true);
   const sizedIndices = new Set(spec.inputs.flatMap((term, k) => term.indices.filter((_, axis) => sized[k]?.[axis]).map((index) => index.name)));
   return output.map((index) => sizedIndices.has(index.name));
@@ -69,7 +69,11 @@ function dependentConstants(root: CeinFile, constant: SizeConstant): Set<SizeCon
   const dependents = new Map<SizeConstant, SizeConstant[]>();
   for (const node of AstUtils.streamAllContents(root)) {
     if (!isSizeConstant(node) || !node.value) continue;
-    for (const used of referencedConstants(node.value)) dependents.set(used, [...(dependents.get(used) ?? []), node]);
+    for (const used of referencedConstants(node.value)) {
+      const list = dependents.get(used);
+      if (list) list.push(node);
+      else dependents.set(used, [node]);
+    }
   }
   const found = new Set([constant]);
   const queue = [constant];
