@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { Middleware } from 'vscode-languageclient/node';
 import { selectBackend, SELECT_BACKEND_COMMAND } from './backend.js';
+import { fitConstant, FIT_CONSTANT_COMMAND } from './fit-command.js';
 import type { CeinLanguageClient } from './language-client.js';
 import type { LayerCommands } from './layer-commands.js';
 import { targetAtCursor } from './layer-target.js';
@@ -18,6 +19,8 @@ export const PaletteCommands = {
   exportPlan: 'cein.exportPlan',
   selectBackend: SELECT_BACKEND_COMMAND,
   restart: 'cein.restartServer',
+  /** The server's "Fit NAME to a budget..." code action runs it with { uri, name }. */
+  fitConstant: FIT_CONSTANT_COMMAND,
 } as const;
 
 export function registerCommands(layers: LayerCommands, server: CeinLanguageClient, output: vscode.LogOutputChannel): vscode.Disposable[] {
@@ -43,6 +46,7 @@ export function registerCommands(layers: LayerCommands, server: CeinLanguageClie
     ),
     vscode.commands.registerCommand(PaletteCommands.selectBackend, selectBackend),
     vscode.commands.registerCommand(PaletteCommands.restart, () => restart(server, output)),
+    vscode.commands.registerCommand(PaletteCommands.fitConstant, (target?: unknown) => fitConstant(server, target)),
   ];
 }
 

@@ -3,6 +3,7 @@
  * server executes (workspace/executeCommand) and the JSON they answer with. The figures inside
  * are the engine's; the client only shows them.
  */
+import type { Budget } from '../../server/src/engine/budget-text.js';
 import type { Plan } from '../../server/src/engine/plan.js';
 import type { PlanTotals } from '../../server/src/engine/totals.js';
 
@@ -17,6 +18,29 @@ export const ServerCommands = {
 } as const;
 
 export type ServerCommand = (typeof ServerCommands)[keyof typeof ServerCommands];
+
+/** Fits a `let` constant to a budget; not a layer command (its argument is a FitRequest). */
+export const ServerFitCommand = 'cein.fit';
+
+export interface FitRequest {
+  readonly uri: string;
+  readonly name: string;
+  readonly budget: Budget;
+}
+
+/** The server's answer: the value (null when none fits), a sentence saying so, and the edit that writes it. */
+export interface FitAnswer {
+  readonly name: string;
+  readonly value: number | null;
+  readonly current: number | null;
+  readonly message: string;
+  readonly edit: { readonly range: { readonly start: LspPosition; readonly end: LspPosition }; readonly newText: string } | null;
+}
+
+interface LspPosition {
+  readonly line: number;
+  readonly character: number;
+}
 
 export function isServerLayerCommand(command: string): command is ServerCommand {
   return Object.values<string>(ServerCommands).includes(command);

@@ -167,7 +167,7 @@ describe('hover on names', () => {
   });
 
   test('a size constant: its value', async () => {
-    expect(await hover('let S = 64\nlet R = S / 4\ninput X[R]\nlayer l: Y = conv_einsum("i->i", X)\n', 'R =')).toBe('**R** = 16');
+    expect(await hover('let S = 64\nlet R = S / 4\ninput X[R]\nlayer l: Y = conv_einsum("i->i", X)\n', 'R =')).toBe('**R** = 16\n\nUsed by layer l');
   });
 
   test('a network: the total over its layers', async () => {

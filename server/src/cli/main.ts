@@ -1,8 +1,9 @@
-/** The `cein` command line: check, plan, run, bench and the samples job. */
+/** The `cein` command line: check, plan, run, bench, fit and the samples job. */
 import { Command, CommanderError, Option } from 'commander';
 import { OBJECTIVES } from '../engine/options.js';
 import { benchCommand } from './commands/bench.js';
 import { checkCommand } from './commands/check.js';
+import { fitCommand } from './commands/fit.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
 import { samplesCommand } from './commands/samples.js';
@@ -63,6 +64,22 @@ withLayerOptions(program.command('bench').description('time the optimal plan aga
   .addOption(adapterOption())
   .option('--timeout <seconds>', 'stop a layer\'s benchmark after this long (default 600)')
   .action((file, flags) => exitWith(benchCommand(file, flags)));
+
+program
+  .command('fit')
+  .description('the largest value of a `let` constant for which a layer (or network) meets a budget')
+  .argument('<file>', 'a .cein file')
+  .requiredOption('--let <name>', 'the constant to fit, e.g. R')
+  .option('--params <count>', 'at most this many parameters, e.g. 200k')
+  .option('--compression <fraction>', 'params at most this fraction of the dense kernel, e.g. 0.1 or 10%')
+  .option('--flops <count>', 'at most this many FLOPs, e.g. 1G')
+  .option('--peak <bytes>', 'peak live memory (f32) at most this, e.g. 64MiB')
+  .option('--layer <name>', 'the layer that must meet the budget (with --network: a layer of that network)')
+  .option('--network <name>', 'the network whose layers together must meet the budget')
+  .option('--max-value <n>', 'the largest value tried (default 4096)')
+  .option('--timeout <seconds>', 'stop the scan after this long (default 30)')
+  .option('--json', 'print one JSON object')
+  .action((file, flags) => exitWith(fitCommand(file, flags)));
 
 program
   .command('samples')

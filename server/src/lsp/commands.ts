@@ -1,12 +1,15 @@
 /**
  * The commands behind the code lenses. `cein.plan` answers with the plan as JSON;
- * `cein.run` and `cein.bench` hand the planned layer to a LayerRunner (see run-hook.ts).
+ * `cein.run` and `cein.bench` hand the planned layer to a LayerRunner (see run-hook.ts);
+ * `cein.fit` fits a `let` constant to a budget (the editor's "Fit NAME to a budget..." action).
  */
-import { DocumentState, URI, type LangiumDocument } from 'langium';
+import { AstUtils, DocumentState, URI, type LangiumDocument } from 'langium';
 import { AbstractExecuteCommandHandler, type ExecuteCommandAcceptor, type LangiumSharedServices } from 'langium/lsp';
-import type { CancellationToken, Position } from 'vscode-languageserver';
+import type { CancellationToken, Position, Range } from 'vscode-languageserver';
+import { BudgetError, checkBudget, type Budget } from '../engine/budget-text.js';
+import { budgetText, fitConstant, FitError } from '../language/fitting/fit.js';
 import type { CeinServices } from '../language/cein-module.js';
-import { isLayer, isNetwork, type CeinFile, type Layer, type Network, type Statement } from '../language/generated/ast.js';
+import { isLayer, isNetwork, isSizeConstant, type CeinFile, type Layer, type Network, type Statement } from '../language/generated/ast.js';
 import { guarded } from './guard.js';
 import { readRuntimeSettings, type LayerRunner, type LayerRunRequest, type RuntimeSettings } from './run-hook.js';
 
@@ -14,7 +17,27 @@ export const CeinCommands = {
   run: 'cein.run',
   bench: 'cein.bench',
   plan: 'cein.plan',
+  fit: 'cein.fit',
 } as const;
+
+/** `cein.fit`: fit the constant `name` of a document to a budget (see language/fitting/fit.ts). */
+export interface FitCommandRequest {
+  readonly uri: string;
+  readonly name: string;
+  readonly budget: Budget;
+}
+
+/** The answer to `cein.fit`: the value found (null when none fits) and the edit that writes it. */
+export interface FitCommandAnswer {
+  readonly name: string;
+  readonly value: number | null;
+  readonly current: number | null;
+  readonly message: string;
+  readonly edit: { readonly range: Range; readonly newText: string } | null;
+}
+
+/** The editor's scan stops after this long; the CLI has --timeout. */
+const EDITOR_FIT_TIME_LIMIT_MS = 10_000;
 
 /**
  * What a command acts on: a top-level layer, a network, or a layer of a network, by name; or,
@@ -39,6 +62,7 @@ export class CeinCommandHandler extends AbstractExecuteCommandHandler {
 
   override registerCommands(accept: ExecuteCommandAcceptor): void {
     accept(CeinCommands.plan, ([target], token) => guarded('cein.plan', failure('planning failed'), () => this.plan(target, token)));
+    accept(CeinCommands.fit, ([request], token) => guarded('cein.fit', failure('fitting failed'), () => this.fit(request, token)));
     accept(CeinCommands.run, ([target, settings], token) => guarded('cein.run', failure('run failed'), () => this.run('run', target, readRuntimeSettings(settings), token)));
     accept(CeinCommands.bench, ([target, settings], token) => guarded('cein.bench', failure('benchmark failed'), () => this.run('bench', target, readRuntimeSettings(settings), token)));
   }
@@ -86,6 +110,60 @@ export class CeinCommandHandler extends AbstractExecuteCommandHandler {
     );
   }
 
+  private async fit(request: FitCommandRequest | undefined, token: CancellationToken): Promise<FitCommandAnswer | CommandFailure> {
+    if (typeof request?.name !== 'string') return failure('missing request: { uri, name, budget }');
+    let budget: Budget;
+    try {
+      budget = checkBudget(request.budget);
+    } catch (e) {
+      if (e instanceof BudgetError) return failure(e.message);
+      throw e;
+    }
+    const found = await this.linkedDocument(request.uri, token);
+    if ('error' in found) return found;
+    const { services, file } = found;
+    const named = AstUtils.streamAllContents(file).filter(isSizeConstant).filter((c) => c.name === request.name).toArray();
+    const constant = named.find((c) => c.$container === file) ?? named[0];
+    if (!constant?.value?.$cstNode) return failure(`no constant ${request.name} in ${request.uri}`);
+    const abort = new AbortController();
+    const subscription = token.onCancellationRequested(() => abort.abort());
+    try {
+      const settings = services.typing.CeinTyping.editorSettings;
+      const result = await fitConstant({ root: file, constant, target: 'reached', budget, settings, timeLimitMs: EDITOR_FIT_TIME_LIMIT_MS, signal: abort.signal });
+      const value = result.best?.value ?? null;
+      const last = result.candidates.at(-1)?.value ?? 0;
+      const cut = result.end === 'time' ? ` (the scan stopped at ${result.name} = ${last} after ${EDITOR_FIT_TIME_LIMIT_MS / 1000} s)` : '';
+      const message =
+        value === null
+          ? `no value of ${result.name} from 1 to ${last} meets ${budgetText(budget)} for ${result.target}${cut}`
+          : `${result.name} = ${value}: the largest value for which ${result.target} meets ${budgetText(budget)}${cut}`;
+      const range = constant.value.$cstNode.range;
+      return { name: result.name, value, current: result.current ?? null, message, edit: value === null ? null : { range, newText: String(value) } };
+    } catch (e) {
+      if (e instanceof FitError) return failure(e.message);
+      if (abort.signal.aborted) return failure('cancelled');
+      throw e;
+    } finally {
+      subscription.dispose();
+    }
+  }
+
+  /** A document once it is linked: commands arrive outside Langium's request handlers (see find). */
+  private async linkedDocument(uriText: string | undefined, token: CancellationToken): Promise<{ services: CeinServices; document: LangiumDocument; file: CeinFile } | CommandFailure> {
+    if (!uriText) return failure('missing target: { uri, layer?, network? }');
+    const uri = URI.parse(uriText);
+    const { WorkspaceManager, WorkspaceLock, LangiumDocuments: documents, DocumentBuilder } = this.shared.workspace;
+    if (!documents.hasDocument(uri)) await WorkspaceManager.ready;
+    // A file opened just now reaches the documents with its first build; a read waits for pending builds.
+    if (!documents.hasDocument(uri)) await WorkspaceLock.read(() => undefined);
+    if (!documents.hasDocument(uri)) return failure(`unknown document ${uriText}`);
+    await DocumentBuilder.waitUntil(DocumentState.Linked, uri, token);
+    const document: LangiumDocument | undefined = documents.getDocument(uri);
+    if (!document) return failure(`unknown document ${uriText}`);
+    const services = this.shared.ServiceRegistry.getServices(uri) as CeinServices;
+    return { services, document, file: document.parseResult.value as CeinFile };
+  }
+
   /**
    * The target's layer or network, once its document is linked. Commands arrive outside
    * Langium's request handlers, so nothing else waits for a document that an edit has sent
@@ -93,18 +171,10 @@ export class CeinCommandHandler extends AbstractExecuteCommandHandler {
    * folders to be loaded or a just-opened file's first build.
    */
   private async find(target: CommandTarget | undefined, token: CancellationToken): Promise<{ services: CeinServices; node: Layer | Network } | CommandFailure> {
-    if (!target?.uri) return failure('missing target: { uri, layer?, network? }');
-    const uri = URI.parse(target.uri);
-    const { WorkspaceManager, WorkspaceLock, LangiumDocuments: documents, DocumentBuilder } = this.shared.workspace;
-    if (!documents.hasDocument(uri)) await WorkspaceManager.ready;
-    // A file opened just now reaches the documents with its first build; a read waits for pending builds.
-    if (!documents.hasDocument(uri)) await WorkspaceLock.read(() => undefined);
-    if (!documents.hasDocument(uri)) return failure(`unknown document ${target.uri}`);
-    await DocumentBuilder.waitUntil(DocumentState.Linked, uri, token);
-    const document: LangiumDocument | undefined = documents.getDocument(uri);
-    if (!document) return failure(`unknown document ${target.uri}`);
-    const services = this.shared.ServiceRegistry.getServices(uri) as CeinServices;
-    const file = document.parseResult.value as CeinFile;
+    const found = await this.linkedDocument(target?.uri, token);
+    if ('error' in found) return found;
+    const { services, document, file } = found;
+    if (!target) return failure('missing target: { uri, layer?, network? }');
     if (target.position && !target.layer && !target.network) {
       const node = nodeAt(file, document.textDocument.offsetAt(target.position));
       return node ? { services, node } : failure(`no layer or network at line ${target.position.line + 1}`);

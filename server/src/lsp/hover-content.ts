@@ -99,8 +99,14 @@ export function tensorHover(source: TensorSource, shape: readonly number[] | und
   return `${title}${grad}\n\n\`${formatShape(shape)}\` · ${formatFigure(elements, exact)} elements${note} · ${f32Bytes(elements, exact)} f32`;
 }
 
-export function constantHover(constant: SizeConstant, value: number | undefined): string {
-  return `**${constant.name}** = ${value === undefined ? 'unknown' : value}`;
+export function constantHover(constant: SizeConstant, value: number | undefined, usedBy: readonly string[]): string {
+  return `**${constant.name}** = ${value === undefined ? 'unknown' : value}\n\n${constantUsesLine(usedBy)}`;
+}
+
+/** "Used by layers cp, tucker", from the layers a constant reaches (language/fitting/constant-uses.ts). */
+export function constantUsesLine(usedBy: readonly string[]): string {
+  if (usedBy.length === 0) return 'Used by no layer';
+  return `Used by layer${usedBy.length === 1 ? '' : 's'} ${usedBy.join(', ')}`;
 }
 
 export function networkHover(network: Network, layers: readonly { layer: Layer; plan: Plan }[], totals: PlanTotals): string {

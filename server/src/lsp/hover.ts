@@ -3,6 +3,7 @@ import type { LangiumDocument } from 'langium';
 import type { HoverProvider } from 'langium/lsp';
 import type { CancellationToken, Hover, HoverParams } from 'vscode-languageserver';
 import type { CeinServices } from '../language/cein-module.js';
+import { constantUses, layerLabel } from '../language/fitting/constant-uses.js';
 import { isLayer } from '../language/generated/ast.js';
 import type { CeinTyping } from '../language/typing/cein-typing.js';
 import { guarded } from './guard.js';
@@ -40,8 +41,11 @@ export class CeinHoverProvider implements HoverProvider {
         const requiresGrad = producer ? producer.requiresGrad : target.source.$type === 'TensorDeclaration' ? target.source.role === 'weight' : undefined;
         return tensorHover(target.source, types.shapeOf(target.source), requiresGrad);
       }
-      case 'constant':
-        return constantHover(target.constant, this.typing.typesOf(target.constant).constantValue(target.constant));
+      case 'constant': {
+        const types = this.typing.typesOf(target.constant);
+        const usedBy = constantUses(types.root, target.constant).layers.map(layerLabel);
+        return constantHover(target.constant, types.constantValue(target.constant), usedBy);
+      }
       case 'network': {
         const outcome = this.typing.networkPlan(target.network, cancelToken);
         if (!outcome) return undefined;

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { eventually, EXTENSION_ID, openFixture } from './workspace.js';
 
-const PALETTE_COMMANDS = ['cein.runLayer', 'cein.benchmarkLayer', 'cein.showPlan', 'cein.exportPlan', 'cein.selectBackend', 'cein.restartServer'];
+const PALETTE_COMMANDS = ['cein.runLayer', 'cein.benchmarkLayer', 'cein.showPlan', 'cein.exportPlan', 'cein.selectBackend', 'cein.restartServer', 'cein.fitConstant'];
 
 export function extensionTests(): void {
   suite('the extension', () => {

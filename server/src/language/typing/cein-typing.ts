@@ -37,6 +37,11 @@ export class CeinTyping {
     return true;
   }
 
+  /** The editor's planning settings in force. */
+  get editorSettings(): EditorSettings {
+    return this.settings;
+  }
+
   /** Drops what was computed for a document's AST; the next request types it again. */
   forget(root: CeinFile): void {
     this.byRoot.delete(root);
@@ -60,24 +65,17 @@ export class CeinTyping {
     const cached = typed.plans.get(layer);
     if (cached) return cached;
     const types = typed.types.layerOf(layer);
-    const analysis = types?.analysis;
-    if (!types || !analysis?.analysis || hasErrors(analysis.problems) || cancelToken?.isCancellationRequested) return undefined;
+    if (!types || cancelToken?.isCancellationRequested) return undefined;
 
     const abort = new AbortController();
     const subscription = cancelToken?.onCancellationRequested(() => abort.abort());
     try {
-      const { objective, memoryCap, budgetMs } = this.settings;
-      const defaults = { ...(objective ? { objective } : {}), ...(memoryCap ? { memoryCap } : {}) };
-      const plan = planExpression(layer.expression, analysis.analysis.shapes, { ...defaults, ...types.planOptions, budgetMs, signal: abort.signal });
-      const outcome: PlanOutcome = { plan };
-      typed.plans.set(layer, outcome);
+      const outcome = planLayer(types, this.settings, abort.signal);
+      if (outcome) typed.plans.set(layer, outcome);
       return outcome;
     } catch (e) {
       if (e instanceof CancelledError) return undefined;
-      if (!(e instanceof EngineError)) throw e;
-      const outcome: PlanOutcome = { problem: e.problems[0]! };
-      typed.plans.set(layer, outcome);
-      return outcome;
+      throw e;
     } finally {
       subscription?.dispose();
     }
@@ -105,5 +103,23 @@ export class CeinTyping {
       this.byRoot.set(root, typed);
     }
     return typed;
+  }
+}
+
+/**
+ * A typed layer's plan under the editor's settings (the layer's own options win); undefined while
+ * the layer has errors. The engine's refusal (e.g. no order fits the memory cap) is the outcome's
+ * problem; a cancellation throws CancelledError.
+ */
+export function planLayer(types: LayerTypes, settings: EditorSettings, signal?: AbortSignal): PlanOutcome | undefined {
+  const analysis = types.analysis;
+  if (!analysis?.analysis || hasErrors(analysis.problems)) return undefined;
+  const { objective, memoryCap, budgetMs } = settings;
+  const defaults = { ...(objective ? { objective } : {}), ...(memoryCap ? { memoryCap } : {}) };
+  try {
+    return { plan: planExpression(types.layer.expression, analysis.analysis.shapes, { ...defaults, ...types.planOptions, budgetMs, ...(signal ? { signal } : {}) }) };
+  } catch (e) {
+    if (e instanceof EngineError) return { problem: e.problems[0]! };
+    throw e;
   }
 }

@@ -49,12 +49,17 @@ export interface NetworkTypes {
 
 export class DocumentTypes {
   readonly problems: TypingProblem[] = [];
-  private readonly sizes = new SizeEvaluator((problem) => this.problems.push(problem));
+  private readonly sizes: SizeEvaluator;
   private readonly declared = new Map<TensorDeclaration, readonly number[] | undefined>();
   private readonly layers = new Map<Layer, LayerTypes>();
   private readonly networks = new Map<Network, NetworkTypes>();
 
-  constructor(readonly root: CeinFile) {
+  /** `overrides`: constants typed with these values instead of their definitions (see language/fitting). */
+  constructor(
+    readonly root: CeinFile,
+    overrides: ReadonlyMap<SizeConstant, number> = new Map(),
+  ) {
+    this.sizes = new SizeEvaluator((problem) => this.problems.push(problem), overrides);
     this.typeStatements(root.statements);
   }
 

@@ -21,7 +21,13 @@ export class SizeEvaluator {
   private readonly values = new Map<SizeConstant, number | undefined>();
   private readonly inProgress = new Set<SizeConstant>();
 
-  constructor(private readonly report: (problem: TypingProblem) => void) {}
+  /** `overrides` gives some constants a value in place of their definition (fitting tries values this way). */
+  constructor(
+    private readonly report: (problem: TypingProblem) => void,
+    overrides: ReadonlyMap<SizeConstant, number> = new Map(),
+  ) {
+    for (const [constant, value] of overrides) this.values.set(constant, value);
+  }
 
   constant(constant: SizeConstant): number | undefined {
     if (this.values.has(constant)) return this.values.get(constant);
