@@ -1,0 +1,240 @@
+/**
+ * One plan step as a block of PyTorch code that computes exactly what the CPU float64 executor
+ * computes for it (runtime/cpu/step.ts; docs/semantics.md section 2). Two forms:
+ *
+ * - `conv`: F.conv1d/2d/3d, when the step is a feature meeting a filter along 1 to 3 conv
+ *   indices, all kept, and every other index of the step is a batch index of the feature (N),
+ *   an input channel both hold and sum (C), an output channel of the filter (T) or a group index
+ *   both hold and keep (G): the feature becomes [N, G*C, spatial], the filter [G*T, C, window],
+ *   groups = G. Padding by another mode than zeros, or uneven, is done first with `_pad`.
+ * - `einsum`: everything else. Diagonals first (einsum of the repeated letters), then along each
+ *   correlate index the feature is padded (`_pad`, its first step only), cut into windows with
+ *   `Tensor.unfold` (window d*(K-1)+1, step = the stride) and every d-th window element kept;
+ *   the filter's index becomes the window index. Along a full (filter-filter) index the left
+ *   side is zero-padded by Kb-1 on both sides and windowed, the right side flipped. One
+ *   torch.einsum then sums what the step sums.
+ */
+import { formatShape } from '../../runtime/cpu/tensor.js';
+import type { PlanStep, StepAxis } from '../plan.js';
+import { EinsumLetters } from './einsum-letters.js';
+
+export type StepForm = 'conv1d' | 'conv2d' | 'conv3d' | 'einsum';
+
+export interface StepBlock {
+  readonly form: StepForm;
+  /** Lines of Python, without indentation; the last one assigns `output`. */
+  readonly lines: readonly string[];
+}
+
+/** One input of the step while its code is built: a Python expression and what it holds. */
+interface Side {
+  expr: string;
+  indices: string[];
+  shape: number[];
+  changed: boolean;
+}
+
+const TEMPORARIES = ['lhs', 'rhs'];
+const CONV_TEMPORARIES = ['conv_in', 'conv_weight'];
+
+/** Local names a step block assigns besides its output; callers keep other variables off them. */
+export const STEP_TEMPORARIES: readonly string[] = [...TEMPORARIES, ...CONV_TEMPORARIES];
+
+export function stepBlock(step: PlanStep, inputs: readonly string[], output: string): StepBlock {
+  const lines: string[] = [];
+  const sides = inputs.map((expr, k): Side => ({ expr, indices: [...step.inputIndices[k]!], shape: [...step.inputShapes[k]!], changed: false }));
+  const convAxes = step.axes.filter((axis) => axis.role !== 'plain');
+  const letters = new EinsumLetters(step, convAxes.length);
+  sides.forEach((side) => takeDiagonals(side, letters));
+  const conv = convMapping(step, sides);
+  if (conv) {
+    flush(sides, lines);
+    lines.push(...convLines(step, conv, sides, output));
+    return { form: `conv${conv.spatial.length}d` as StepForm, lines };
+  }
+  for (const axis of convAxes) {
+    if (axis.role === 'correlate') windowCorrelate(step, axis, sides, letters);
+    else windowFull(axis, sides, letters);
+  }
+  flush(sides, lines);
+  const terms = sides.map((side) => side.indices.map((name) => (name.startsWith('\u0000') ? name.slice(1) : letters.of(name))).join(''));
+  const spec = `${terms.join(',')}->${step.indices.map((name) => letters.of(name)).join('')}`;
+  lines.push(`${output} = torch.einsum('${spec}', ${sides.map((side) => side.expr).join(', ')})`);
+  return { form: 'einsum', lines };
+}
+
+/** The comment line of a step: its spec, output shape and MACs. */
+export function stepComment(step: PlanStep, number: number, form: StepForm): string {
+  return `# step ${number}: ${step.spec}  -> ${formatShape(step.outputShape)}, ${step.macs.toLocaleString('en-US')} MACs (${form})`;
+}
+
+/** A repeated index in a term (a leaf's diagonal, plain by the notation's rules) is taken first. */
+function takeDiagonals(side: Side, letters: EinsumLetters): void {
+  const unique = [...new Set(side.indices)];
+  if (unique.length === side.indices.length) return;
+  const shape = unique.map((name) => side.shape[side.indices.indexOf(name)]!);
+  side.expr = `torch.einsum('${side.indices.map((n) => letters.of(n)).join('')}->${unique.map((n) => letters.of(n)).join('')}', ${side.expr})`;
+  side.indices = unique;
+  side.shape = shape;
+  side.changed = true;
+}
+
+/** Names each changed input once (`lhs`, `rhs`), so the einsum or conv line stays short. */
+function flush(sides: Side[], lines: string[]): void {
+  sides.forEach((side, k) => {
+    if (!side.changed) return;
+    lines.push(`${TEMPORARIES[k]} = ${side.expr}`);
+    side.expr = TEMPORARIES[k]!;
+    side.changed = false;
+  });
+}
+
+function padCall(expr: string, dim: number, lo: number, hi: number, mode: string): string {
+  return `_pad(${expr}, ${dim}, ${lo}, ${hi}, '${mode}')`;
+}
+
+/** out[o] = sum_k feature[o*stride + dilation*k] * filter[k]: the feature windowed, the filter's index renamed to the window's. */
+function windowCorrelate(step: PlanStep, axis: StepAxis, sides: Side[], letters: EinsumLetters): void {
+  const [feature, filter] = axis.feature === 'a' ? [sides[0]!, sides[1]!] : [sides[1]!, sides[0]!];
+  const dim = feature.indices.indexOf(axis.name);
+  const stride = axis.stride ?? 1;
+  const dilation = axis.dilation ?? 1;
+  const k = axis.filterSize!;
+  if (axis.pad) {
+    feature.expr = padCall(feature.expr, dim, axis.pad.lo, axis.pad.hi, axis.pad.mode);
+    feature.shape[dim]! += axis.pad.lo + axis.pad.hi;
+  }
+  const window = dilation * (k - 1) + 1;
+  const windows = Math.floor((feature.shape[dim]! - window) / stride) + 1;
+  if (windows !== axis.size) throw new Error(`step ${step.spec}: ${windows} windows along ${axis.name} where the step has ${axis.size}`);
+  feature.expr = `${feature.expr}.unfold(${dim}, ${window}, ${stride})${dilation > 1 ? `[..., ::${dilation}]` : ''}`;
+  feature.shape[dim] = axis.size;
+  feature.changed = true;
+  const letter = letters.fresh();
+  feature.indices.push(`\u0000${letter}`);
+  feature.shape.push(k);
+  filter.indices[filter.indices.indexOf(axis.name)] = `\u0000${letter}`;
+}
+
+/** out[ka + kb] = sum a[ka] * b[kb]: a zero-padded by Kb-1 both sides and windowed, b flipped. */
+function windowFull(axis: StepAxis, sides: Side[], letters: EinsumLetters): void {
+  const [a, b] = sides as [Side, Side];
+  const dimA = a.indices.indexOf(axis.name);
+  const dimB = b.indices.indexOf(axis.name);
+  const kb = b.shape[dimB]!;
+  a.expr = `${padCall(a.expr, dimA, kb - 1, kb - 1, 'zeros')}.unfold(${dimA}, ${kb}, 1)`;
+  a.shape[dimA] = axis.size;
+  a.changed = true;
+  b.expr = `${b.expr}.flip(${dimB})`;
+  b.changed = true;
+  const letter = letters.fresh();
+  a.indices.push(`\u0000${letter}`);
+  a.shape.push(kb);
+  b.indices[dimB] = `\u0000${letter}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The F.convNd form
+
+interface ConvMapping {
+  readonly featureSide: 0 | 1;
+  /** Index names by role, in the feature's (or for T the filter's) storage order. */
+  readonly batch: readonly string[];
+  readonly groups: readonly string[];
+  readonly channels: readonly string[];
+  readonly outChannels: readonly string[];
+  readonly spatial: readonly StepAxis[];
+}
+
+function convMapping(step: PlanStep, sides: readonly Side[]): ConvMapping | null {
+  if (sides.length !== 2) return null;
+  const spatial = step.axes.filter((axis) => axis.role === 'correlate');
+  if (spatial.length < 1 || spatial.length > 3) return null;
+  if (step.axes.some((axis) => axis.role === 'full')) return null;
+  if (!spatial.every((axis) => axis.kept && axis.feature === spatial[0]!.feature)) return null;
+  const featureSide = spatial[0]!.feature === 'a' ? 0 : 1;
+  const inFeature = (axis: StepAxis) => (featureSide === 0 ? axis.inA : axis.inB);
+  const inFilter = (axis: StepAxis) => (featureSide === 0 ? axis.inB : axis.inA);
+  const role = new Map<string, 'batch' | 'groups' | 'channels' | 'outChannels'>();
+  for (const axis of step.axes) {
+    if (axis.role !== 'plain') continue;
+    if (inFeature(axis) && inFilter(axis)) role.set(axis.name, axis.kept ? 'groups' : 'channels');
+    else if (!axis.kept) return null; // summed in one input only
+    else role.set(axis.name, inFeature(axis) ? 'batch' : 'outChannels');
+  }
+  const featureOrder = sides[featureSide]!.indices;
+  const filterOrder = sides[1 - featureSide]!.indices;
+  const byRole = (r: string, order: readonly string[]) => order.filter((name) => role.get(name) === r);
+  return {
+    featureSide,
+    batch: byRole('batch', featureOrder),
+    groups: byRole('groups', featureOrder),
+    channels: byRole('channels', featureOrder),
+    outChannels: byRole('outChannels', filterOrder),
+    spatial: featureOrder.flatMap((name) => spatial.filter((axis) => axis.name === name)),
+  };
+}
+
+function convLines(step: PlanStep, conv: ConvMapping, sides: readonly Side[], output: string): string[] {
+  const feature = sides[conv.featureSide]!;
+  const filter = sides[1 - conv.featureSide]!;
+  const sizeIn = (side: Side, name: string) => side.shape[side.indices.indexOf(name)]!;
+  const product = (side: Side, names: readonly string[]) => names.reduce((p, name) => p * sizeIn(side, name), 1);
+  const nGroups = product(feature, conv.groups);
+  const nChannels = product(feature, conv.channels);
+  const nOut = product(filter, conv.outChannels);
+
+  // Padding: zeros on both sides alike goes to the convolution; anything else is done first.
+  let x = feature.expr;
+  const shape = [...feature.shape];
+  const convPadding: number[] = [];
+  for (const axis of conv.spatial) {
+    const pad = axis.pad;
+    const dim = feature.indices.indexOf(axis.name);
+    if (pad && pad.mode === 'zeros' && pad.lo === pad.hi) {
+      convPadding.push(pad.lo);
+    } else {
+      if (pad && pad.lo + pad.hi > 0) {
+        x = padCall(x, dim, pad.lo, pad.hi, pad.mode);
+        shape[dim]! += pad.lo + pad.hi;
+      }
+      convPadding.push(0);
+    }
+  }
+  const spatialNames = conv.spatial.map((axis) => axis.name);
+  const featureOrder = [...conv.batch, ...conv.groups, ...conv.channels, ...spatialNames];
+  const filterOrder = [...conv.groups, ...conv.outChannels, ...conv.channels, ...spatialNames];
+  const lines: string[] = [];
+  const spatialSizes = spatialNames.map((name) => shape[feature.indices.indexOf(name)]!);
+  lines.push(`conv_in = ${permuted(x, feature.indices, featureOrder)}.reshape(-1, ${nGroups * nChannels}, ${spatialSizes.join(', ')})`);
+  const kernel = spatialNames.map((name) => sizeIn(filter, name));
+  lines.push(`conv_weight = ${permuted(filter.expr, filter.indices, filterOrder)}.reshape(${nGroups * nOut}, ${nChannels}, ${kernel.join(', ')})`);
+  const n = conv.spatial.length;
+  const tuple = (values: readonly number[]) => (values.length === 1 ? `${values[0]}` : `(${values.join(', ')})`);
+  const args = [
+    `stride=${tuple(conv.spatial.map((axis) => axis.stride ?? 1))}`,
+    `padding=${tuple(convPadding)}`,
+    `dilation=${tuple(conv.spatial.map((axis) => axis.dilation ?? 1))}`,
+    `groups=${nGroups}`,
+  ];
+  lines.push(`${output} = F.conv${n}d(conv_in, conv_weight, ${args.join(', ')})`);
+  // [N, G*T, O...] back to the step's indices: N sizes are read from the input (any batch size).
+  const outNames = [...conv.batch, ...conv.groups, ...conv.outChannels, ...spatialNames];
+  const outSizes = [
+    ...conv.batch.map((name) => `${feature.expr}.shape[${feature.indices.indexOf(name)}]`),
+    ...conv.groups.map((name) => `${sizeIn(feature, name)}`),
+    ...conv.outChannels.map((name) => `${sizeIn(filter, name)}`),
+    ...conv.spatial.map((axis) => `${axis.size}`),
+  ];
+  const reshaped = `${output}.reshape(${outSizes.join(', ')}${outSizes.length === 1 ? ',' : ''})`;
+  const perm = step.indices.map((name) => outNames.indexOf(name));
+  const identity = perm.every((p, i) => p === i);
+  lines.push(`${output} = ${identity ? reshaped : `${reshaped}.permute(${perm.join(', ')})`}`);
+  return lines;
+}
+
+/** `expr` with its dims put in `order` (a no-op left out). */
+function permuted(expr: string, indices: readonly string[], order: readonly string[]): string {
+  const perm = order.map((name) => indices.indexOf(name));
+  return perm.every((p, i) => p === i) ? expr : `${expr}.permute(${perm.join(', ')})`;
+}
