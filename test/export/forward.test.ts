@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportError, exportExpressionToTorch, stepForms, type StepForm } from '../../server/src/engine/export/torch.js';
+import type { ConvOptionsMap } from '../../server/src/engine/options.js';
 import type { Plan } from '../../server/src/engine/plan.js';
 import { planExpression, planFromTree } from '../../server/src/engine/planner.js';
 import { parseConvFlags } from '../../server/src/cli/arguments.js';
@@ -68,7 +69,7 @@ function sampleCases(): Case[] {
 
 /** A hand-made set where the padding fills as much as each mode allows, in 1D, 2D and 3D. */
 function edgeCases(): Case[] {
-  const make = (text: string, shapes: number[][], conv: Parameters<typeof planExpression>[2]['conv']) => ({ name: `${text} ${JSON.stringify(conv)}`, plan: planExpression(text, shapes, { conv }) });
+  const make = (text: string, shapes: number[][], conv: ConvOptionsMap) => ({ name: `${text} ${JSON.stringify(conv)}`, plan: planExpression(text, shapes, { conv }) });
   return [
     make('bsh,tsh->bth|h', [[2, 3, 4], [2, 3, 3]], { h: { padding: { kind: 'explicit', lo: 3, hi: 3 }, mode: 'reflect' } }),
     make('bsh,tsh->bth|h', [[2, 3, 4], [2, 3, 3]], { h: { padding: { kind: 'explicit', lo: 4, hi: 0 }, mode: 'circular' } }),

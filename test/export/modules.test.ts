@@ -4,6 +4,7 @@
  * loss, the initialisation gives the rebuilt kernel the documented variance, and one
  * DistributedDataParallel step on two processes equals one process's step on the whole batch.
  */
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { exportExpressionToTorch, exportModulesToTorch, type TorchProgram } from '../../server/src/engine/export/torch.js';
 import { planExpression } from '../../server/src/engine/planner.js';
@@ -17,7 +18,7 @@ import type { Tensor } from '../../server/src/runtime/cpu/tensor.js';
 import { parseDocument } from '../language/cein-test-kit.js';
 import { randomTensor, seeded } from '../helpers/random.js';
 import { NETWORK } from './network-sample.js';
-import { describeWithTorch, runDriver, Workspace } from './python.js';
+import { describeWithTorch, PYTHON, runDriver, Workspace } from './python.js';
 
 
 /** Real sizes for the initialisation check: 64 -> 64 channels, 3x3, as in the samples. */
@@ -136,6 +137,30 @@ describeWithTorch('exported modules', () => {
       expect(result.meanSquare! / target, name).toBeGreaterThan(0.85);
       expect(result.meanSquare! / target, name).toBeLessThan(1.15);
     }
+  });
+
+  it('a weight two layers of a network share is one parameter; `class` and `in` become identifiers', async () => {
+    const shared = await program(`input X[2, 3, 5]
+network class(X) {
+  weight in[3, 3]
+  layer a: Y1 = conv_einsum("bsh,ts->bth", X, in)
+  layer b: Y2 = conv_einsum("bsh,ts->bth", Y1, in)
+}
+`);
+    const file = workspace.write('shared.py', exportModulesToTorch(shared));
+    const script = [
+      'import importlib.util, json, torch',
+      `spec = importlib.util.spec_from_file_location('shared', ${JSON.stringify(file)}); m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)`,
+      'net = m.class_().double(); x = torch.randn(2, 3, 5, dtype=torch.float64); w = net.a.in_',
+      "expected = torch.einsum('ts,bsh->bth', w, torch.einsum('ts,bsh->bth', w, x))",
+      'print(json.dumps([[n for n, _ in net.named_parameters()], net.a.in_ is net.b.in_, float((net(x) - expected).abs().max())]))',
+    ].join('\n');
+    const run = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const [names, same, error] = JSON.parse(run.stdout) as [string[], boolean, number];
+    expect(names).toEqual(['a.in_']);
+    expect(same).toBe(true);
+    expect(error).toBeLessThan(1e-12);
   });
 
   it('DistributedDataParallel on two processes takes the same step as one process on the whole batch', () => {

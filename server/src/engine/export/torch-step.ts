@@ -14,7 +14,7 @@
  *   side is zero-padded by Kb-1 on both sides and windowed, the right side flipped. One
  *   torch.einsum then sums what the step sums.
  */
-import { formatShape } from '../../runtime/cpu/tensor.js';
+import { formatShape } from '../summary.js';
 import type { PlanStep, StepAxis } from '../plan.js';
 import { EinsumLetters } from './einsum-letters.js';
 
