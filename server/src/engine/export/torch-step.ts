@@ -26,10 +26,14 @@ export interface StepBlock {
   readonly lines: readonly string[];
 }
 
-/** One input of the step while its code is built: a Python expression and what it holds. */
+/**
+ * One input of the step while its code is built: a Python expression, the index name of each
+ * dimension ('' for a window dimension, which has only a letter), its einsum letter and size.
+ */
 interface Side {
   expr: string;
   indices: string[];
+  letters: string[];
   shape: number[];
   changed: boolean;
 }
@@ -42,9 +46,12 @@ export const STEP_TEMPORARIES: readonly string[] = [...TEMPORARIES, ...CONV_TEMP
 
 export function stepBlock(step: PlanStep, inputs: readonly string[], output: string): StepBlock {
   const lines: string[] = [];
-  const sides = inputs.map((expr, k): Side => ({ expr, indices: [...step.inputIndices[k]!], shape: [...step.inputShapes[k]!], changed: false }));
   const convAxes = step.axes.filter((axis) => axis.role !== 'plain');
   const letters = new EinsumLetters(step, convAxes.length);
+  const sides = inputs.map((expr, k): Side => {
+    const indices = [...step.inputIndices[k]!];
+    return { expr, indices, letters: indices.map((name) => letters.of(name)), shape: [...step.inputShapes[k]!], changed: false };
+  });
   sides.forEach((side) => takeDiagonals(side, letters));
   const conv = convMapping(step, sides);
   if (conv) {
@@ -57,8 +64,7 @@ export function stepBlock(step: PlanStep, inputs: readonly string[], output: str
     else windowFull(axis, sides, letters);
   }
   flush(sides, lines);
-  const terms = sides.map((side) => side.indices.map((name) => (name.startsWith('\u0000') ? name.slice(1) : letters.of(name))).join(''));
-  const spec = `${terms.join(',')}->${step.indices.map((name) => letters.of(name)).join('')}`;
+  const spec = `${sides.map((side) => side.letters.join('')).join(',')}->${step.indices.map((name) => letters.of(name)).join('')}`;
   lines.push(`${output} = torch.einsum('${spec}', ${sides.map((side) => side.expr).join(', ')})`);
   return { form: 'einsum', lines };
 }
@@ -75,6 +81,7 @@ function takeDiagonals(side: Side, letters: EinsumLetters): void {
   const shape = unique.map((name) => side.shape[side.indices.indexOf(name)]!);
   side.expr = `torch.einsum('${side.indices.map((n) => letters.of(n)).join('')}->${unique.map((n) => letters.of(n)).join('')}', ${side.expr})`;
   side.indices = unique;
+  side.letters = unique.map((name) => letters.of(name));
   side.shape = shape;
   side.changed = true;
 }
@@ -111,9 +118,12 @@ function windowCorrelate(step: PlanStep, axis: StepAxis, sides: Side[], letters:
   feature.shape[dim] = axis.size;
   feature.changed = true;
   const letter = letters.fresh();
-  feature.indices.push(`\u0000${letter}`);
+  feature.indices.push('');
+  feature.letters.push(letter);
   feature.shape.push(k);
-  filter.indices[filter.indices.indexOf(axis.name)] = `\u0000${letter}`;
+  const position = filter.indices.indexOf(axis.name);
+  filter.indices[position] = '';
+  filter.letters[position] = letter;
 }
 
 /** out[ka + kb] = sum a[ka] * b[kb]: a zero-padded by Kb-1 both sides and windowed, b flipped. */
@@ -128,9 +138,11 @@ function windowFull(axis: StepAxis, sides: Side[], letters: EinsumLetters): void
   b.expr = `${b.expr}.flip(${dimB})`;
   b.changed = true;
   const letter = letters.fresh();
-  a.indices.push(`\u0000${letter}`);
+  a.indices.push('');
+  a.letters.push(letter);
   a.shape.push(kb);
-  b.indices[dimB] = `\u0000${letter}`;
+  b.indices[dimB] = '';
+  b.letters[dimB] = letter;
 }
 
 // ---------------------------------------------------------------------------------------------
