@@ -18,7 +18,8 @@ import { formatShape } from '../summary.js';
 import type { PlanStep, StepAxis } from '../plan.js';
 import { EinsumLetters } from './einsum-letters.js';
 
-export type StepForm = 'conv1d' | 'conv2d' | 'conv3d' | 'einsum';
+/** `unfold-einsum`: the general form with convolution windows; `einsum`: with none (plain indices only). */
+export type StepForm = 'conv1d' | 'conv2d' | 'conv3d' | 'einsum' | 'unfold-einsum';
 
 export interface StepBlock {
   readonly form: StepForm;
@@ -66,7 +67,7 @@ export function stepBlock(step: PlanStep, inputs: readonly string[], output: str
   flush(sides, lines);
   const spec = `${sides.map((side) => side.letters.join('')).join(',')}->${step.indices.map((name) => letters.of(name)).join('')}`;
   lines.push(`${output} = torch.einsum('${spec}', ${sides.map((side) => side.expr).join(', ')})`);
-  return { form: 'einsum', lines };
+  return { form: convAxes.length > 0 ? 'unfold-einsum' : 'einsum', lines };
 }
 
 /** The comment line of a step: its spec, output shape and MACs. */
