@@ -13,7 +13,7 @@ import { planExpression, planFromTree } from '../../server/src/engine/planner.js
 import { parseConvFlags } from '../../server/src/cli/arguments.js';
 import { readSamples } from '../../server/src/cli/commands/samples.js';
 import { executePlan } from '../../server/src/runtime/cpu/execute.js';
-import { randomExpression, writeExpression, type GeneratedExpression } from '../helpers/expressions.js';
+import { randomExpression, tnnExpression, writeExpression, type GeneratedExpression } from '../helpers/expressions.js';
 import { randomTensor, seeded } from '../helpers/random.js';
 import { randomTree } from '../runtime/evaluate.js';
 import { describeWithTorch, runDriver, Workspace } from './python.js';
@@ -47,7 +47,7 @@ function randomCases(count: number): Case[] {
   const cases: Case[] = [];
   for (let seed = 1; cases.length < 2 * count; seed++) {
     const random = seeded(seed * 13 + 1);
-    let e = randomExpression(seed, { maxOperands: 5, maxPlainSize: 3, maxFeatureSize: 7, maxPlain: 5 });
+    let e = randomExpression(seed, { maxOperands: 5, maxPlainSize: 3, maxFeatureSize: 7, maxPlain: 5, singleOperandConv: 0.1 });
     if (random() < 0.35) e = withDiagonal(e, random);
     const label = `#${seed} ${e.text} ${JSON.stringify(e.shapes)} ${JSON.stringify(e.conv)}`;
     const objective = random() < 0.5 ? 'training' : 'flops';
@@ -56,6 +56,14 @@ function randomCases(count: number): Case[] {
     cases.push({ name: `${label} (random tree)`, plan: planFromTree(e.text, e.shapes, tree, { conv: e.conv }) });
   }
   return cases;
+}
+
+/** Tensorial layers (TT, TR, CP cores, extra filters along h and w) with random conv options. */
+function tnnCases(count: number): Case[] {
+  return Array.from({ length: count }, (_, i) => {
+    const e = tnnExpression(3 + (i % 5), i + 1, { randomConvOptions: true, batch: 2, spatial: 6 });
+    return { name: `${e.family} #${e.seed} ${e.text} ${JSON.stringify(e.shapes)} ${JSON.stringify(e.conv)}`, plan: planExpression(e.text, e.shapes, { conv: e.conv, objective: 'training' }) };
+  });
 }
 
 function sampleCases(): Case[] {
@@ -85,7 +93,7 @@ function edgeCases(): Case[] {
 
 describeWithTorch('exported forward equals the CPU float64 executor', () => {
   const workspace = new Workspace();
-  const cases = [...sampleCases(), ...edgeCases(), ...randomCases(200)];
+  const cases = [...sampleCases(), ...edgeCases(), ...tnnCases(20), ...randomCases(200)];
   const results = new Map<string, Result>();
   const forms = new Map<StepForm, number>();
 
@@ -104,6 +112,13 @@ describeWithTorch('exported forward equals the CPU float64 executor', () => {
     for (const result of runDriver<Result[]>('check_forward.py', [workspace.write('manifest.json', JSON.stringify(manifest))])) results.set(result.name, result);
   }, 600_000);
   afterAll(() => workspace.remove());
+
+  it('the files import torch and nothing else', () => {
+    for (const c of cases.slice(0, 40)) {
+      const imports = exportExpressionToTorch(c.plan).split('\n').filter((line) => /^\s*(import|from)\s/.test(line));
+      expect(imports).toEqual(['import torch', 'import torch.nn.functional as F']);
+    }
+  });
 
   it('has at least 200 random expressions and every step form among the cases', () => {
     expect(cases.filter((c) => c.name.startsWith('#')).length).toBeGreaterThanOrEqual(200);

@@ -114,6 +114,11 @@ describeWithTorch('exported modules', () => {
     expect(forward[0]!.error!).toBeLessThanOrEqual(1e-10 * forward[0]!.scale!);
   });
 
+  it('the module file imports torch and nothing else', () => {
+    const imports = exportModulesToTorch(network).split('\n').filter((line) => /^\s*(import|from)\s/.test(line));
+    expect(imports).toEqual(['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F']);
+  });
+
   it('gradcheck passes (float64) for every sample layer family', () => {
     expect(Object.keys(training.gradcheck).length).toBe(samples.length);
     for (const [name, result] of Object.entries(training.gradcheck)) {
