@@ -1,6 +1,6 @@
 /**
  * The exported `forward` computes what the CPU float64 executor computes for the same plan
- * (max abs error <= 1e-10 x max|y|, float64): every sample layer at its small run shapes, and
+ * (max abs error <= 1e-10 x max|y|, float64): every layer of samples/ at small sizes, and
  * random expressions with random stride, padding, dilation and modes, multi-way convolutions
  * and diagonals, each under the planner's tree and a random tree (so filter-filter steps, the
  * feature on either side and every step form come up). All cases run in one python process.
@@ -10,13 +10,12 @@ import { ExportError, exportExpressionToTorch, stepForms, type StepForm } from '
 import type { ConvOptionsMap } from '../../server/src/engine/options.js';
 import type { Plan } from '../../server/src/engine/plan.js';
 import { planExpression, planFromTree } from '../../server/src/engine/planner.js';
-import { parseConvFlags } from '../../server/src/cli/arguments.js';
-import { readSamples } from '../../server/src/cli/commands/samples.js';
 import { executePlan } from '../../server/src/runtime/cpu/execute.js';
 import { randomExpression, tnnExpression, writeExpression, type GeneratedExpression } from '../helpers/expressions.js';
 import { randomTensor, seeded } from '../helpers/random.js';
 import { randomTree } from '../runtime/evaluate.js';
 import { describeWithTorch, runDriver, Workspace } from './python.js';
+import { sampleLayers } from './sample-layers.js';
 
 interface Case {
   readonly name: string;
@@ -66,11 +65,12 @@ function tnnCases(count: number): Case[] {
   });
 }
 
-function sampleCases(): Case[] {
-  return readSamples('samples/expressions.json').flatMap((layer) =>
+/** Every layer of samples/ at small sizes, planned for training and for FLOPs. */
+async function sampleCases(): Promise<Case[]> {
+  return (await sampleLayers({ plain: 3, feature: 6 })).flatMap((layer) =>
     (['training', 'flops'] as const).map((objective) => ({
-      name: `sample ${layer.name} (${objective})`,
-      plan: planExpression(layer.expr, layer.runShapes, { conv: parseConvFlags(layer.options ?? {}), objective }),
+      name: `sample ${layer.name} ${JSON.stringify(layer.shapes)} (${objective})`,
+      plan: planExpression(layer.expr, layer.shapes, { conv: layer.conv, objective }),
     })),
   );
 }
@@ -91,9 +91,11 @@ function edgeCases(): Case[] {
   ];
 }
 
+const samples = await sampleCases();
+
 describeWithTorch('exported forward equals the CPU float64 executor', () => {
   const workspace = new Workspace();
-  const cases = [...sampleCases(), ...edgeCases(), ...tnnCases(20), ...randomCases(200)];
+  const cases = [...samples, ...edgeCases(), ...tnnCases(20), ...randomCases(200)];
   const results = new Map<string, Result>();
   const forms = new Map<StepForm, number>();
 

@@ -1,6 +1,6 @@
 /**
  * Exported modules: a .cein network's modules compute what the CPU float64 executor computes
- * layer by layer, gradcheck passes for every sample layer family, a few SGD steps lower the
+ * layer by layer, gradcheck passes for every layer of samples/ (tiny sizes), a few SGD steps lower the
  * loss, the initialisation gives the rebuilt kernel the documented variance, and one
  * DistributedDataParallel step on two processes equals one process's step on the whole batch.
  */
@@ -8,10 +8,6 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { exportExpressionToTorch, exportModulesToTorch, type TorchProgram } from '../../server/src/engine/export/torch.js';
 import { planExpression } from '../../server/src/engine/planner.js';
-import { analyze } from '../../server/src/engine/shapes.js';
-import { parseSpec } from '../../server/src/engine/notation.js';
-import { parseConvFlags } from '../../server/src/cli/arguments.js';
-import { readSamples } from '../../server/src/cli/commands/samples.js';
 import { torchProgramOf } from '../../server/src/language/export/torch-program.js';
 import { executePlan } from '../../server/src/runtime/cpu/execute.js';
 import type { Tensor } from '../../server/src/runtime/cpu/tensor.js';
@@ -19,6 +15,7 @@ import { parseDocument } from '../language/cein-test-kit.js';
 import { randomTensor, seeded } from '../helpers/random.js';
 import { NETWORK } from './network-sample.js';
 import { describeWithTorch, PYTHON, runDriver, Workspace } from './python.js';
+import { sampleLayers, type SampleLayer } from './sample-layers.js';
 
 
 /** Real sizes for the initialisation check: 64 -> 64 channels, 3x3, as in the samples. */
@@ -34,20 +31,6 @@ weight C[16, 16, 3, 3]
 layer tucker: Z = conv_einsum("bshw,(r1)t,(r2)s,(r1)(r2)hw->bthw|hw", X, A, Bs, C)
 `;
 
-/** Sizes small enough for gradcheck: plain indices at most 2, conv features at most 5, filters as they are. */
-function tinyShapes(expr: string, shapes: readonly (readonly number[])[], conv: ReturnType<typeof parseConvFlags>): number[][] {
-  const spec = parseSpec(expr).spec!;
-  const terms = spec.inputs.map((term) => term.indices.map((index) => index.name));
-  const convs = new Set(spec.convs.map((c) => c.name));
-  const largest = (name: string) => Math.max(...terms.flatMap((term, k) => term.flatMap((n, i) => (n === name ? [shapes[k]![i]!] : []))));
-  const tiny = terms.map((term, k) => term.map((name, i) => {
-    const size = shapes[k]![i]!;
-    if (!convs.has(name)) return Math.min(size, 2);
-    return size === largest(name) ? Math.min(size, 5) : size;
-  }));
-  return analyze(expr, tiny, conv).analysis ? tiny : shapes.map((s) => [...s]);
-}
-
 async function program(text: string): Promise<TorchProgram> {
   const outcome = torchProgramOf(await parseDocument(text));
   if ('problem' in outcome) throw new Error(outcome.problem);
@@ -62,13 +45,14 @@ interface TrainingResults {
 
 describeWithTorch('exported modules', () => {
   const workspace = new Workspace();
-  const samples = readSamples('samples/expressions.json');
+  let samples: SampleLayer[];
   let network: TorchProgram;
   let networkFile: string;
   let training: TrainingResults;
   let forward: { name: string; error?: number; scale?: number; exception?: string }[];
 
   beforeAll(async () => {
+    samples = await sampleLayers({ plain: 2, feature: 5 });
     network = await program(NETWORK);
     networkFile = workspace.write('network.py', exportModulesToTorch(network));
     const init = await program(INIT_LAYERS);
@@ -93,10 +77,8 @@ describeWithTorch('exported modules', () => {
     ]))]);
 
     const gradcheck = samples.map((layer, i) => {
-      const conv = parseConvFlags(layer.options ?? {});
-      const shapes = tinyShapes(layer.expr, layer.runShapes, conv);
-      const plan = planExpression(layer.expr, shapes, { conv, objective: 'training' });
-      return { name: layer.name, file: workspace.write(`sample${i}.py`, exportExpressionToTorch(plan)), shapes };
+      const plan = planExpression(layer.expr, layer.shapes, { conv: layer.conv, objective: 'training' });
+      return { name: layer.name, file: workspace.write(`sample${i}.py`, exportExpressionToTorch(plan)), shapes: layer.shapes };
     });
     training = runDriver('check_training.py', [workspace.write('training.json', JSON.stringify({
       gradcheck,
@@ -119,7 +101,8 @@ describeWithTorch('exported modules', () => {
     expect(imports).toEqual(['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F']);
   });
 
-  it('gradcheck passes (float64) for every sample layer family', () => {
+  it('gradcheck passes (float64) for every layer of samples/ at tiny sizes', () => {
+    expect(samples.length).toBeGreaterThanOrEqual(15);
     expect(Object.keys(training.gradcheck).length).toBe(samples.length);
     for (const [name, result] of Object.entries(training.gradcheck)) {
       expect(result.exception, name).toBeUndefined();
