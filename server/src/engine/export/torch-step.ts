@@ -149,6 +149,16 @@ function windowFull(axis: StepAxis, sides: Side[], letters: EinsumLetters): void
 // ---------------------------------------------------------------------------------------------
 // The F.convNd form
 
+/**
+ * A spatial dimension of the convolution: a conv index of the step (`axis`), or a batch index of
+ * the feature carried as a dimension with a kernel of 1, which spares the copy that folding it
+ * into the convolution's batch dimension would make (F.convNd takes one batch dimension).
+ */
+interface SpatialDim {
+  readonly name: string;
+  readonly axis?: StepAxis;
+}
+
 interface ConvMapping {
   readonly featureSide: 0 | 1;
   /** Index names by role, in the feature's (or for T the filter's) storage order. */
@@ -156,16 +166,17 @@ interface ConvMapping {
   readonly groups: readonly string[];
   readonly channels: readonly string[];
   readonly outChannels: readonly string[];
-  readonly spatial: readonly StepAxis[];
+  /** At most 3, in the feature's storage order. */
+  readonly spatial: readonly SpatialDim[];
 }
 
 function convMapping(step: PlanStep, sides: readonly Side[]): ConvMapping | null {
   if (sides.length !== 2) return null;
-  const spatial = step.axes.filter((axis) => axis.role === 'correlate');
-  if (spatial.length < 1 || spatial.length > 3) return null;
+  const correlated = step.axes.filter((axis) => axis.role === 'correlate');
+  if (correlated.length < 1 || correlated.length > 3) return null;
   if (step.axes.some((axis) => axis.role === 'full')) return null;
-  if (!spatial.every((axis) => axis.kept && axis.feature === spatial[0]!.feature)) return null;
-  const featureSide = spatial[0]!.feature === 'a' ? 0 : 1;
+  if (!correlated.every((axis) => axis.kept && axis.feature === correlated[0]!.feature)) return null;
+  const featureSide = correlated[0]!.feature === 'a' ? 0 : 1;
   const inFeature = (axis: StepAxis) => (featureSide === 0 ? axis.inA : axis.inB);
   const inFilter = (axis: StepAxis) => (featureSide === 0 ? axis.inB : axis.inA);
   const role = new Map<string, 'batch' | 'groups' | 'channels' | 'outChannels'>();
@@ -178,13 +189,19 @@ function convMapping(step: PlanStep, sides: readonly Side[]): ConvMapping | null
   const featureOrder = sides[featureSide]!.indices;
   const filterOrder = sides[1 - featureSide]!.indices;
   const byRole = (r: string, order: readonly string[]) => order.filter((name) => role.get(name) === r);
+  // The first batch index stays the batch; the last ones, as many as free spatial slots, ride along as kernel-1 dimensions.
+  const batch = byRole('batch', featureOrder);
+  const extra = new Set(batch.slice(Math.max(1, batch.length - (3 - correlated.length))));
   return {
     featureSide,
-    batch: byRole('batch', featureOrder),
+    batch: batch.filter((name) => !extra.has(name)),
     groups: byRole('groups', featureOrder),
     channels: byRole('channels', featureOrder),
     outChannels: byRole('outChannels', filterOrder),
-    spatial: featureOrder.flatMap((name) => spatial.filter((axis) => axis.name === name)),
+    spatial: featureOrder.flatMap((name): SpatialDim[] => {
+      const axis = correlated.find((a) => a.name === name);
+      return axis ? [{ name, axis }] : extra.has(name) ? [{ name }] : [];
+    }),
   };
 }
 
@@ -196,48 +213,52 @@ function convLines(step: PlanStep, conv: ConvMapping, sides: readonly Side[], ou
   const nGroups = product(feature, conv.groups);
   const nChannels = product(feature, conv.channels);
   const nOut = product(filter, conv.outChannels);
+  // Sizes that can differ from the declared ones at run time (a batch) are read from the input.
+  const runtimeSize = (name: string) => `${feature.expr}.shape[${feature.indices.indexOf(name)}]`;
 
   // Padding: zeros on both sides alike goes to the convolution; anything else is done first.
   let x = feature.expr;
-  const shape = [...feature.shape];
   const convPadding: number[] = [];
-  for (const axis of conv.spatial) {
-    const pad = axis.pad;
-    const dim = feature.indices.indexOf(axis.name);
+  const inputSizes: string[] = [];
+  for (const { name, axis } of conv.spatial) {
+    const pad = axis?.pad;
+    const dim = feature.indices.indexOf(name);
+    let size = feature.shape[dim]!;
     if (pad && pad.mode === 'zeros' && pad.lo === pad.hi) {
       convPadding.push(pad.lo);
     } else {
       if (pad && pad.lo + pad.hi > 0) {
         x = padCall(x, dim, pad.lo, pad.hi, pad.mode);
-        shape[dim]! += pad.lo + pad.hi;
+        size += pad.lo + pad.hi;
       }
       convPadding.push(0);
     }
+    inputSizes.push(axis ? `${size}` : runtimeSize(name));
   }
-  const spatialNames = conv.spatial.map((axis) => axis.name);
+  const spatialNames = conv.spatial.map((dim) => dim.name);
+  const filterSpatial = conv.spatial.filter((dim) => dim.axis).map((dim) => dim.name);
   const featureOrder = [...conv.batch, ...conv.groups, ...conv.channels, ...spatialNames];
-  const filterOrder = [...conv.groups, ...conv.outChannels, ...conv.channels, ...spatialNames];
-  const lines: string[] = [];
-  const spatialSizes = spatialNames.map((name) => shape[feature.indices.indexOf(name)]!);
-  lines.push(`conv_in = ${permuted(x, feature.indices, featureOrder)}.reshape(-1, ${nGroups * nChannels}, ${spatialSizes.join(', ')})`);
-  const kernel = spatialNames.map((name) => sizeIn(filter, name));
-  lines.push(`conv_weight = ${permuted(filter.expr, filter.indices, filterOrder)}.reshape(${nGroups * nOut}, ${nChannels}, ${kernel.join(', ')})`);
-  const n = conv.spatial.length;
+  const filterOrder = [...conv.groups, ...conv.outChannels, ...conv.channels, ...filterSpatial];
+  const kernel = conv.spatial.map(({ name, axis }) => (axis ? sizeIn(filter, name) : 1));
   const tuple = (values: readonly number[]) => (values.length === 1 ? `${values[0]}` : `(${values.join(', ')})`);
   const args = [
-    `stride=${tuple(conv.spatial.map((axis) => axis.stride ?? 1))}`,
+    `stride=${tuple(conv.spatial.map(({ axis }) => axis?.stride ?? 1))}`,
     `padding=${tuple(convPadding)}`,
-    `dilation=${tuple(conv.spatial.map((axis) => axis.dilation ?? 1))}`,
+    `dilation=${tuple(conv.spatial.map(({ axis }) => axis?.dilation ?? 1))}`,
     `groups=${nGroups}`,
   ];
-  lines.push(`${output} = F.conv${n}d(conv_in, conv_weight, ${args.join(', ')})`);
-  // [N, G*T, O...] back to the step's indices: N sizes are read from the input (any batch size).
+  const lines = [
+    `conv_in = ${permuted(x, feature.indices, featureOrder)}.reshape(-1, ${nGroups * nChannels}, ${inputSizes.join(', ')})`,
+    `conv_weight = ${permuted(filter.expr, filter.indices, filterOrder)}.reshape(${nGroups * nOut}, ${nChannels}, ${kernel.join(', ')})`,
+    `${output} = F.conv${conv.spatial.length}d(conv_in, conv_weight, ${args.join(', ')})`,
+  ];
+  // [N, G*T, spatial...] back to the step's indices.
   const outNames = [...conv.batch, ...conv.groups, ...conv.outChannels, ...spatialNames];
   const outSizes = [
-    ...conv.batch.map((name) => `${feature.expr}.shape[${feature.indices.indexOf(name)}]`),
+    ...conv.batch.map(runtimeSize),
     ...conv.groups.map((name) => `${sizeIn(feature, name)}`),
     ...conv.outChannels.map((name) => `${sizeIn(filter, name)}`),
-    ...conv.spatial.map((axis) => `${axis.size}`),
+    ...conv.spatial.map(({ name, axis }) => (axis ? `${axis.size}` : runtimeSize(name))),
   ];
   const reshaped = `${output}.reshape(${outSizes.join(', ')}${outSizes.length === 1 ? ',' : ''})`;
   const perm = step.indices.map((name) => outNames.indexOf(name));
