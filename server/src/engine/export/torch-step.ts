@@ -14,6 +14,7 @@
  *   side is zero-padded by Kb-1 on both sides and windowed, the right side flipped. One
  *   torch.einsum then sums what the step sums.
  */
+import { formatTerm } from '../notation.js';
 import { formatShape } from '../summary.js';
 import type { PlanStep, StepAxis } from '../plan.js';
 import { EinsumLetters } from './einsum-letters.js';
@@ -25,6 +26,14 @@ export interface StepBlock {
   readonly form: StepForm;
   /** Lines of Python, without indentation; the last one assigns `output`. */
   readonly lines: readonly string[];
+  /** The output's index names in storage order: the step's own order for the final step, else what is cheapest to make. */
+  readonly layout: readonly string[];
+}
+
+/** A value a step reads: its Python expression and the index names of its dimensions in storage order. */
+export interface StepInput {
+  readonly expr: string;
+  readonly indices: readonly string[];
 }
 
 /**
@@ -45,34 +54,71 @@ const CONV_TEMPORARIES = ['conv_in', 'conv_weight'];
 /** Local names a step block assigns besides its output; callers keep other variables off them. */
 export const STEP_TEMPORARIES: readonly string[] = [...TEMPORARIES, ...CONV_TEMPORARIES];
 
-export function stepBlock(step: PlanStep, inputs: readonly string[], output: string): StepBlock {
+/**
+ * The block of one step. Intermediates need not be stored in the plan's index order: the inputs
+ * come with their layouts, and a step that is not the last one writes its output in the layout
+ * its form makes without a copy (F.convNd's [N, G*T, spatial]) or that keeps the data's order
+ * (einsum: the larger input's kept indices in place, new ones where the summed ones were), so
+ * channels stay ahead of spatial indices and the next convolution needs no copy either.
+ */
+export function stepBlock(step: PlanStep, inputs: readonly StepInput[], output: string, final: boolean): StepBlock {
   const lines: string[] = [];
   const convAxes = step.axes.filter((axis) => axis.role !== 'plain');
   const letters = new EinsumLetters(step, convAxes.length);
-  const sides = inputs.map((expr, k): Side => {
-    const indices = [...step.inputIndices[k]!];
-    return { expr, indices, letters: indices.map((name) => letters.of(name)), shape: [...step.inputShapes[k]!], changed: false };
+  const sides = inputs.map((input, k): Side => {
+    const stored = step.inputIndices[k]!;
+    if (input.indices.length !== stored.length || !stored.every((name) => input.indices.includes(name))) {
+      throw new Error(`step ${step.spec}: input ${k + 1} holds ${input.indices.join(',')}, the step expects ${stored.join(',')}`);
+    }
+    const indices = [...input.indices];
+    const shape = indices.map((name) => step.inputShapes[k]![stored.indexOf(name)]!);
+    return { expr: input.expr, indices, letters: indices.map((name) => letters.of(name)), shape, changed: false };
   });
   sides.forEach((side) => takeDiagonals(side, letters));
   const conv = convMapping(step, sides);
   if (conv) {
     flush(sides, lines);
-    lines.push(...convLines(step, conv, sides, output));
-    return { form: `conv${conv.spatial.length}d` as StepForm, lines };
+    const { lines: convCode, layout } = convLines(step, conv, sides, output, final);
+    lines.push(...convCode);
+    return { form: `conv${conv.spatial.length}d` as StepForm, lines, layout };
   }
+  const layout = final ? [...step.indices] : einsumLayout(step, sides);
   for (const axis of convAxes) {
     if (axis.role === 'correlate') windowCorrelate(step, axis, sides, letters);
     else windowFull(axis, sides, letters);
   }
   flush(sides, lines);
-  const spec = `${sides.map((side) => side.letters.join('')).join(',')}->${step.indices.map((name) => letters.of(name)).join('')}`;
+  const spec = `${sides.map((side) => side.letters.join('')).join(',')}->${layout.map((name) => letters.of(name)).join('')}`;
   lines.push(`${output} = torch.einsum('${spec}', ${sides.map((side) => side.expr).join(', ')})`);
-  return { form: convAxes.length > 0 ? 'unfold-einsum' : 'einsum', lines };
+  return { form: convAxes.length > 0 ? 'unfold-einsum' : 'einsum', lines, layout };
 }
 
-/** The comment line of a step: its spec, output shape and MACs. */
-export function stepComment(step: PlanStep, number: number, form: StepForm): string {
-  return `# step ${number}: ${step.spec}  -> ${formatShape(step.outputShape)}, ${step.macs.toLocaleString('en-US')} MACs (${form})`;
+/**
+ * The larger input's kept indices in their order, the other input's new ones where the first
+ * summed index was (after the leading index when none is summed): `bshw,rs` gives `brhw`.
+ */
+function einsumLayout(step: PlanStep, sides: readonly Side[]): string[] {
+  const kept = new Set(step.indices);
+  const elements = (side: Side) => side.shape.reduce((p, n) => p * n, 1);
+  const main = sides.length === 1 || elements(sides[0]!) >= elements(sides[1]!) ? sides[0]! : sides[1]!;
+  const fresh = sides.filter((side) => side !== main).flatMap((side) => side.indices.filter((name) => kept.has(name) && !main.indices.includes(name)));
+  const layout: string[] = [];
+  let placed = false;
+  for (const name of main.indices) {
+    if (kept.has(name)) layout.push(name);
+    else if (!placed) {
+      layout.push(...fresh);
+      placed = true;
+    }
+  }
+  if (!placed) layout.splice(Math.min(1, layout.length), 0, ...fresh);
+  return layout;
+}
+
+/** The comment line of a step: its spec, the output's layout and shape, and its MACs. */
+export function stepComment(step: PlanStep, number: number, block: StepBlock): string {
+  const shape = block.layout.map((name) => step.outputShape[step.indices.indexOf(name)]!);
+  return `# step ${number}: ${step.spec}  -> ${formatTerm(block.layout)} ${formatShape(shape)}, ${step.macs.toLocaleString('en-US')} MACs (${block.form})`;
 }
 
 /** A repeated index in a term (a leaf's diagonal, plain by the notation's rules) is taken first. */
@@ -205,7 +251,7 @@ function convMapping(step: PlanStep, sides: readonly Side[]): ConvMapping | null
   };
 }
 
-function convLines(step: PlanStep, conv: ConvMapping, sides: readonly Side[], output: string): string[] {
+function convLines(step: PlanStep, conv: ConvMapping, sides: readonly Side[], output: string, final: boolean): { lines: string[]; layout: string[] } {
   const feature = sides[conv.featureSide]!;
   const filter = sides[1 - conv.featureSide]!;
   const sizeIn = (side: Side, name: string) => side.shape[side.indices.indexOf(name)]!;
@@ -252,7 +298,7 @@ function convLines(step: PlanStep, conv: ConvMapping, sides: readonly Side[], ou
     `conv_weight = ${permuted(filter.expr, filter.indices, filterOrder)}.reshape(${nGroups * nOut}, ${nChannels}, ${kernel.join(', ')})`,
     `${output} = F.conv${conv.spatial.length}d(conv_in, conv_weight, ${args.join(', ')})`,
   ];
-  // [N, G*T, spatial...] back to the step's indices.
+  // [N, G*T, spatial...] unfolded into the indices, then (the final step only) put in the step's order.
   const outNames = [...conv.batch, ...conv.groups, ...conv.outChannels, ...spatialNames];
   const outSizes = [
     ...conv.batch.map(runtimeSize),
@@ -261,10 +307,11 @@ function convLines(step: PlanStep, conv: ConvMapping, sides: readonly Side[], ou
     ...conv.spatial.map(({ name, axis }) => (axis ? `${axis.size}` : runtimeSize(name))),
   ];
   const reshaped = `${output}.reshape(${outSizes.join(', ')}${outSizes.length === 1 ? ',' : ''})`;
-  const perm = step.indices.map((name) => outNames.indexOf(name));
+  const layout = final ? [...step.indices] : outNames;
+  const perm = layout.map((name) => outNames.indexOf(name));
   const identity = perm.every((p, i) => p === i);
   lines.push(`${output} = ${identity ? reshaped : `${reshaped}.permute(${perm.join(', ')})`}`);
-  return lines;
+  return { lines, layout };
 }
 
 /** `expr` with its dims put in `order` (a no-op left out). */
