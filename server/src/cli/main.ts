@@ -1,8 +1,9 @@
-/** The `cein` command line: check, plan, run, bench, fit and the samples job. */
+/** The `cein` command line: check, plan, run, bench, export, fit and the samples job. */
 import { Command, CommanderError, Option } from 'commander';
 import { OBJECTIVES } from '../engine/options.js';
 import { benchCommand } from './commands/bench.js';
 import { checkCommand } from './commands/check.js';
+import { exportCommand } from './commands/export.js';
 import { fitCommand } from './commands/fit.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
@@ -11,13 +12,13 @@ import { exitWith } from './exit.js';
 
 const EXPRESSION_HELP = 'conv_einsum expression, e.g. "bshw,rt,rs,rh,rw->bthw|hw"';
 
-function withLayerOptions(command: Command, expression: 'required' | 'optional' = 'required'): Command {
+function withLayerOptions(command: Command, expression: 'required' | 'optional' = 'required', objective: (typeof OBJECTIVES)[number] = 'flops'): Command {
   return (expression === 'required' ? command.requiredOption('-e, --expr <spec>', EXPRESSION_HELP) : command.option('-e, --expr <spec>', EXPRESSION_HELP))
     .option('--stride <list>', 'stride per conv index, e.g. h=2,w=2')
     .option('--padding <list>', 'padding per conv index: integer, lo:hi, same, valid or full, e.g. h=1,w=0:1')
     .option('--dilation <list>', 'dilation per conv index, e.g. h=2')
     .option('--padding-mode <list>', 'padding mode per conv index: zeros, circular, reflect, replicate')
-    .addOption(new Option('--objective <name>', 'what the plan minimizes').choices(OBJECTIVES).default('flops'))
+    .addOption(new Option('--objective <name>', 'what the plan minimizes').choices(OBJECTIVES).default(objective))
     .option('--memory-cap <elements>', 'largest intermediate allowed, in elements')
     .option('--requires-grad <list>', 'per operand 1/0: which operands need a gradient (training objective)')
     .option('--data <list>', 'operand numbers of the layer inputs (data operands), e.g. 0,2; the others are factors (default: the feature of every conv index, else operand 0)')
@@ -64,6 +65,14 @@ withLayerOptions(program.command('bench').description('time the optimal plan aga
   .addOption(adapterOption())
   .option('--timeout <seconds>', 'stop a layer\'s benchmark after this long (default 600)')
   .action((file, flags) => exitWith(benchCommand(file, flags)));
+
+withLayerOptions(program.command('export').description('write a layer, a network or an expression as PyTorch code that follows the plan'), 'optional', 'training')
+  .argument('[file]', 'a .cein file: one torch.nn.Module per layer and per network (instead of --expr)')
+  .option('-s, --shapes <list>', 'with --expr: operand shapes, e.g. 8x64x32x32,16x64')
+  .option('--layer <name>', 'export this layer only (with --network: a layer of that network)')
+  .option('--network <name>', 'export this network and its layers only')
+  .requiredOption('-o, --out <file>', 'the Python file to write, e.g. layer.py')
+  .action((file, flags) => exitWith(exportCommand(file, flags)));
 
 program
   .command('fit')
