@@ -6,7 +6,8 @@ import { designNumbers } from './design.js';
 import { exactness } from './exact.js';
 import { Network } from './network.js';
 import type { ConvOptionsMap, Objective } from './options.js';
-import type { Plan, PlanTree } from './plan.js';
+import { connectedSearch, DEFAULT_CONNECTED_LIMITS } from './connected.js';
+import type { Optimality, Plan, PlanTree } from './plan.js';
 import { EngineError, error } from './problems.js';
 import { greedySearch } from './greedy.js';
 import { exactSearch, OutOfTimeError, type ExactResult, type SearchOptions } from './search.js';
@@ -26,8 +27,13 @@ export interface PlanOptions {
    * feature along every conv index; with no conv index, operand 0.
    */
   readonly dataOperands?: readonly number[];
-  /** Exact search up to this many operands. */
+  /** Exact search over all trees (the subset DP) up to this many operands. */
   readonly exactLimit?: number;
+  /**
+   * Past exactLimit (or when the subset DP runs out of time), the exact search over trees without
+   * outer products, while the operands' connected subgraphs fit its limits; default true.
+   */
+  readonly connectedSearch?: boolean;
   /** Time budget for the search in ms; past it the best heuristic tree so far is returned. */
   readonly budgetMs?: number;
   readonly signal?: AbortSignal;
@@ -58,7 +64,7 @@ export function planFromTree(text: string, shapes: readonly (readonly number[])[
   checkTreeLeaves(tree, analysis.terms.length);
   const net = new Network(analysis, options.requiresGrad);
   const started = performance.now();
-  return assemble(net, tree, false, options, started, started + (options.budgetMs ?? DEFAULT_BUDGET_MS));
+  return assemble(net, tree, null, options, started, started + (options.budgetMs ?? DEFAULT_BUDGET_MS));
 }
 
 /** A tree must hold every operand exactly once. */
@@ -91,37 +97,60 @@ export function planAnalysis(analysis: Analysis, options: PlanOptions = {}): Pla
   const value = (tree: PlanTree) => describeTree(net, tree, objective).objectiveValue;
 
   let tree: PlanTree | null = null;
+  let optimality: Optimality | null = null;
   let exact: ExactResult | null = null;
   if (all.length <= (options.exactLimit ?? DEFAULT_EXACT_LIMIT)) {
     try {
       exact = exactSearch(net, all, { ...search, deadline: exactDeadline });
       tree = exact.tree;
       if (!tree) throw capError(memoryCap);
+      optimality = 'all trees';
     } catch (e) {
-      // Out of time: the heuristic below takes over.
+      // Out of time: the searches below take over.
       if (!(e instanceof OutOfTimeError)) throw e;
     }
   }
-  const optimal = tree !== null;
   if (!tree) {
     const naive = leftToRightTree(all.length);
-    const naiveFits = (describeTree(net, naive, objective).largestIntermediate ?? 0) <= memoryCap; // no intermediate fits any cap
-    // The first trial may use what is left of the budget; more trials start within HEURISTIC_MS.
-    const lastStart = Math.min(search.deadline, performance.now() + HEURISTIC_MS);
-    const greedy = greedySearch(net, all, search, value, { lastStart, needsTree: !naiveFits });
-    tree = greedy && (!naiveFits || value(greedy) <= value(naive)) ? greedy : naiveFits ? naive : null;
-    if (!tree) throw capError(memoryCap);
+    const naiveDescribed = describeTree(net, naive, objective);
+    const naiveFits = (naiveDescribed.largestIntermediate ?? 0) <= memoryCap; // no intermediate fits any cap
+    if (objective !== 'memory' && options.connectedSearch !== false) {
+      // Bounded by the left-to-right tree: a tree without outer products that costs more is no use.
+      tree = connectedTree(net, all, { ...search, deadline: exactDeadline }, naiveFits ? naiveDescribed.objectiveValue : Infinity);
+      if (tree) optimality = 'trees without outer products';
+    }
+    if (!tree) {
+      // The first trial may use what is left of the budget; more trials start within HEURISTIC_MS.
+      const lastStart = Math.min(search.deadline, performance.now() + HEURISTIC_MS);
+      const greedy = greedySearch(net, all, search, value, { lastStart, needsTree: !naiveFits });
+      tree = greedy && (!naiveFits || value(greedy) <= naiveDescribed.objectiveValue) ? greedy : naiveFits ? naive : null;
+      if (!tree) throw capError(memoryCap);
+    }
   }
   // The DP already solved every subset; reuse its kernel tree when it minimized plain MACs.
   const reuse = exact && objective === 'flops' && memoryCap === Infinity ? exact : null;
-  return assemble(net, orderForPeak(net, tree), optimal, options, started, search.deadline, reuse);
+  return assemble(net, orderForPeak(net, tree), optimality, options, started, search.deadline, reuse);
+}
+
+/**
+ * The cheapest tree without outer products (connected.ts), or null when there is none within
+ * the search's limits and time, or none costing at most `bound`.
+ */
+function connectedTree(net: Network, operands: readonly number[], options: SearchOptions, bound: number): PlanTree | null {
+  try {
+    const outcome = connectedSearch(net, operands, options, { ...DEFAULT_CONNECTED_LIMITS, upperBound: bound });
+    return typeof outcome === 'string' ? null : outcome.tree;
+  } catch (e) {
+    if (!(e instanceof OutOfTimeError)) throw e;
+    return null;
+  }
 }
 
 function capError(cap: number): EngineError {
   return new EngineError([error('memory-cap-infeasible', `no evaluation order keeps every intermediate within the memory cap of ${cap} elements`)]);
 }
 
-function assemble(net: Network, tree: PlanTree, optimal: boolean, options: PlanOptions, started: number, deadline: number, solved: ExactResult | null = null): Plan {
+function assemble(net: Network, tree: PlanTree, optimality: Optimality | null, options: PlanOptions, started: number, deadline: number, solved: ExactResult | null = null): Plan {
   const objective = options.objective ?? 'flops';
   const described = describeTree(net, tree, objective);
   const naiveTree = leftToRightTree(net.operandCount);
@@ -153,7 +182,8 @@ function assemble(net: Network, tree: PlanTree, optimal: boolean, options: PlanO
     tree,
     path: described.path,
     steps: described.steps,
-    optimal,
+    optimal: optimality !== null,
+    optimality,
     ...figures,
     ...exactness(figures),
     naiveTree,
@@ -192,6 +222,8 @@ function bestKernelTree(net: Network, weights: readonly number[], options: Searc
       if (!(e instanceof OutOfTimeError)) throw e;
     }
   }
+  const connected = connectedTree(net, weights, options, Infinity);
+  if (connected) return connected;
   const lastStart = Math.min(options.deadline, performance.now() + HEURISTIC_MS / 4);
   const greedy = greedySearch(net, weights, options, (t) => describeTree(net, t, 'flops').macs, { trials: 2, lastStart });
   return greedy ?? leftToRightOver(weights);
