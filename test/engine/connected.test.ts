@@ -17,7 +17,7 @@ import type { Plan } from '../../server/src/engine/plan.js';
 import { planExpression } from '../../server/src/engine/planner.js';
 import { analyzeOrThrow } from '../../server/src/engine/shapes.js';
 import { makeRng, randomExpressions, writeExpression } from '../helpers/expressions.js';
-import { allTrees, CostModel, minBy, readExpression } from './brute-force.js';
+import { allTrees, CostModel, leftToRight, minBy, readExpression } from './brute-force.js';
 
 /** The textbook matrix-chain DP: m[i][j] = min over k of m[i][k] + m[k+1][j] + d_i d_(k+1) d_(j+1). */
 function matrixChainOptimum(dims: readonly number[]): bigint {
@@ -49,11 +49,19 @@ function joined(model: CostModel, a: number, b: number): boolean {
   return false;
 }
 
-/** Minimum MACs over every tree whose steps all join sets holding a common index (null: none), by trying every split. */
-function bestWithoutOuterProducts(model: CostModel): bigint | null {
+/**
+ * Minimum MACs over every tree whose steps all join sets holding a common index and whose
+ * intermediates (the final output exempt) have at most `cap` elements; null when there is none.
+ * By trying every split.
+ */
+function bestWithoutOuterProducts(model: CostModel, cap = Infinity, requiresGrad?: readonly boolean[]): bigint | null {
+  // Training: each step costs its MACs times (1 + the inputs with an operand needing a gradient).
+  const grad = (m: number) => (requiresGrad ?? []).some((g, k) => g && (m & (1 << k)) !== 0);
+  const factor = (a: number, b: number) => (requiresGrad ? 1n + (grad(a) ? 1n : 0n) + (grad(b) ? 1n : 0n) : 1n);
   const memo = new Map<number, bigint | null>();
   const best = (mask: number): bigint | null => {
     if (model.isLeaf(mask)) return 0n;
+    if (mask !== model.full && Number(model.elements(mask)) > cap) return null;
     const hit = memo.get(mask);
     if (hit !== undefined) return hit;
     let out: bigint | null = null;
@@ -65,7 +73,7 @@ function bestWithoutOuterProducts(model: CostModel): bigint | null {
       const x = best(a);
       const y = best(b);
       if (x === null || y === null) continue;
-      const total = x + y + model.stepMacs(a, b);
+      const total = x + y + factor(a, b) * model.stepMacs(a, b);
       if (out === null || total < out) out = total;
     }
     memo.set(mask, out);
@@ -149,16 +157,47 @@ describe('connected search: random expressions with convolutions against brute f
     expect(connectedCases).toBeGreaterThan(100);
   });
 
-  it('minimizes training MACs too', () => {
-    for (const e of cases.slice(0, 60)) {
+  it('keeps to a memory cap: the best tree without outer products whose intermediates fit', () => {
+    let capped = 0;
+    for (const e of cases) {
       if (e.terms.length < 3) continue;
+      const free = planExpression(e.text, e.shapes, { conv: e.conv, ...connectedOnly });
+      if (!free.optimal || free.largestIntermediate === null || free.largestIntermediate < 2) continue;
+      const cap = free.largestIntermediate - 1;
       const model = modelOf(e.text, e.shapes, e.conv);
-      if (bestWithoutOuterProducts(model) === null) continue;
-      const connected = planExpression(e.text, e.shapes, { conv: e.conv, objective: 'training', ...connectedOnly });
-      const full = planExpression(e.text, e.shapes, { conv: e.conv, objective: 'training' });
-      expect(connected.objectiveValue).toBeGreaterThanOrEqual(full.objectiveValue);
-      if (connected.optimal && !hasOuterProduct(full)) expect(connected.objectiveValue, e.text).toBe(full.objectiveValue);
+      const expected = bestWithoutOuterProducts(model, cap);
+      let plan: Plan;
+      try {
+        plan = planExpression(e.text, e.shapes, { conv: e.conv, memoryCap: cap, ...connectedOnly });
+      } catch {
+        expect(expected, e.text).toBeNull();
+        continue;
+      }
+      if (plan.optimal) {
+        expect(BigInt(plan.macs), e.text).toBe(expected);
+        expect(plan.largestIntermediate ?? 0).toBeLessThanOrEqual(cap);
+        capped++;
+      } else {
+        const naiveFits = Number(model.treeLargestIntermediate(leftToRight(e.terms.length)) ?? 0n) <= cap;
+        expect(expected === null || (naiveFits && BigInt(plan.naiveMacs) < expected), e.text).toBe(true);
+      }
     }
+    expect(capped).toBeGreaterThan(20);
+  });
+
+  it('minimizes training MACs too, with some operands needing no gradient', () => {
+    const rng = makeRng(11);
+    let compared = 0;
+    for (const e of cases) {
+      if (e.terms.length < 3) continue;
+      const requiresGrad = e.terms.map(() => rng.chance(0.5));
+      const expected = bestWithoutOuterProducts(modelOf(e.text, e.shapes, e.conv), Infinity, requiresGrad);
+      const plan = planExpression(e.text, e.shapes, { conv: e.conv, objective: 'training', requiresGrad, ...connectedOnly });
+      if (!plan.optimal) continue;
+      expect(BigInt(plan.objectiveValue), e.text).toBe(expected);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(100);
   });
 });
 
