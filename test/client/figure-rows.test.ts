@@ -13,6 +13,14 @@ const CP = 'bshw,rt,rs,rh,rw->bthw|hw';
 const CP_SHAPES = [[128, 64, 32, 32], [16, 64], [16, 64], [16, 3], [16, 3]];
 
 describe('figureRows', () => {
+  it('the FLOPs row says which trees the plan is proven optimal among', () => {
+    const plan = planExpression(CP, CP_SHAPES);
+    const flops = (optimality: Parameters<typeof figureRows>[1]) => new Map(figureRows(plan, optimality)).get('FLOPs');
+    expect(flops('all trees')).toMatch(/, proven optimal$/);
+    expect(flops('trees without outer products')).toMatch(/, proven optimal among trees without outer products$/);
+    expect(flops(null)).toMatch(/, heuristic, not proven optimal$/);
+  });
+
   it('a layer: its parameters against the dense kernel, and the MACs of the dense kernel', () => {
     const plan = planExpression(CP, CP_SHAPES);
     const rows = new Map(figureRows(plan, plan.optimality));

@@ -16,6 +16,8 @@ import { Network } from '../../server/src/engine/network.js';
 import type { Plan } from '../../server/src/engine/plan.js';
 import { planExpression } from '../../server/src/engine/planner.js';
 import { analyzeOrThrow } from '../../server/src/engine/shapes.js';
+import { planSummary } from '../../server/src/engine/summary.js';
+import { sumPlans } from '../../server/src/engine/totals.js';
 import { makeRng, randomExpressions, writeExpression } from '../helpers/expressions.js';
 import { allTrees, CostModel, leftToRight, minBy, readExpression } from './brute-force.js';
 
@@ -304,5 +306,25 @@ describe('connected search: enumeration', () => {
     const net = new Network(analyzeOrThrow(chain.expression, chain.shapes, {}));
     expect(connectedSearch(net, [...Array(30).keys()], options, { maxSubgraphs: 100, maxPairs: 1e9 })).toBe('too-large');
     expect(connectedSearch(net, [...Array(30).keys()], options, { maxSubgraphs: 1e9, maxPairs: 100 })).toBe('too-large');
+  });
+});
+
+describe('the guarantee a plan states', () => {
+  const chain = matrixChain(20, 5);
+  const long = planExpression(chain.expression, chain.shapes);
+  const short = planExpression('ab,bc->ac', [[2, 3], [3, 4]]);
+  const heuristic = planExpression(chain.expression, chain.shapes, { exactLimit: 0, connectedSearch: false });
+
+  it('in the CLI text: which trees the plan is optimal among, or heuristic', () => {
+    expect(planSummary(long)).toMatch(/^ {2}Objective: +flops \(optimal among trees without outer products\)$/m);
+    expect(planSummary(short)).toMatch(/^ {2}Objective: +flops \(optimal\)$/m);
+    expect(planSummary(heuristic)).toMatch(/^ {2}Objective: +flops \(heuristic, not proven optimal\)$/m);
+    expect(heuristic.optimality).toBeNull();
+  });
+
+  it('in a sum of plans: the weakest of them', () => {
+    expect(sumPlans([short, short]).optimality).toBe('all trees');
+    expect(sumPlans([short, long]).optimality).toBe('trees without outer products');
+    expect(sumPlans([long, heuristic, short]).optimality).toBeNull();
   });
 });
