@@ -104,6 +104,17 @@ describe('connected search: matrix chains against the textbook DP', () => {
     }
   });
 
+  it('the rebuilt-kernel baseline of a long chain: the textbook optimum of the factors, then the input', () => {
+    for (const n of [20, 45]) {
+      const chain = matrixChain(n, 7 * n);
+      const plan = planExpression(chain.expression, chain.shapes);
+      // Operand 0 is the data; the kernel is the chain of matrices 1..n-1, applied to it last.
+      const kernel = matrixChainOptimum(chain.dims.slice(1));
+      const d = chain.dims.map(BigInt);
+      expect(BigInt(plan.rebuiltMacs!)).toBe(kernel + d[0]! * d[1]! * d[n]!);
+    }
+  });
+
   it('the connected search alone gives the textbook optimum on short chains too', () => {
     for (let n = 2; n <= 14; n++) {
       const chain = matrixChain(n, 77 + n);

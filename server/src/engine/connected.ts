@@ -29,6 +29,11 @@ export const DEFAULT_CONNECTED_LIMITS: ConnectedLimits = { maxSubgraphs: 200_000
 export interface ConnectedResult {
   /** The cheapest tree without outer products; null when every such tree costs more than the bound or breaks the memory cap. */
   readonly tree: PlanTree | null;
+  /**
+   * The same for a connected subset of the operands (as the search solved it on the way); null when
+   * the subset is not connected, or its best tree costs more than the bound or breaks the cap.
+   */
+  treeOf(operands: readonly number[]): PlanTree | null;
   readonly value: number;
   readonly subgraphs: number;
   readonly pairs: number;
@@ -166,6 +171,20 @@ class SubgraphSet {
       }
       if (same) return id;
     }
+  }
+
+  /** Id of the subgraph of these nodes, or -1 when they are not one (not connected). */
+  idOf(nodes: readonly number[]): number {
+    const set = new Uint32Array(this.graph.words);
+    let ha = 0;
+    let hb = 0;
+    for (const v of nodes) {
+      if (v < 0 || has(set, v)) return -1;
+      put(set, v);
+      ha ^= this.zobristA[v]!;
+      hb ^= this.zobristB[v]!;
+    }
+    return this.find(ha, hb, set);
   }
 
   addPair(a: number, b: number, union: number): void {
@@ -430,5 +449,9 @@ function solvePairs(net: Network, operands: readonly number[], sets: SubgraphSet
   }
   const build = (id: number): PlanTree => (sizes[id] === 1 ? { leaf: operands[left[id]!]! } : { left: build(left[id]!), right: build(right[id]!) });
   const value = full >= 0 ? best[full]! : Infinity;
-  return { tree: value < Infinity ? build(full) : null, value, subgraphs: count, pairs: pairCount };
+  const treeOf = (subset: readonly number[]): PlanTree | null => {
+    const id = sets.idOf(subset.map((k) => operands.indexOf(k)));
+    return id >= 0 && best[id]! < Infinity ? build(id) : null;
+  };
+  return { tree: value < Infinity ? build(full) : null, treeOf, value, subgraphs: count, pairs: pairCount };
 }

@@ -6,7 +6,7 @@ import { designNumbers } from './design.js';
 import { exactness } from './exact.js';
 import { Network } from './network.js';
 import type { ConvOptionsMap, Objective } from './options.js';
-import { connectedSearch, DEFAULT_CONNECTED_LIMITS } from './connected.js';
+import { connectedSearch, DEFAULT_CONNECTED_LIMITS, type ConnectedResult } from './connected.js';
 import type { Optimality, Plan, PlanTree } from './plan.js';
 import { EngineError, error } from './problems.js';
 import { greedySearch } from './greedy.js';
@@ -99,6 +99,7 @@ export function planAnalysis(analysis: Analysis, options: PlanOptions = {}): Pla
   let tree: PlanTree | null = null;
   let optimality: Optimality | null = null;
   let exact: ExactResult | null = null;
+  let connected: ConnectedResult | null = null;
   if (all.length <= (options.exactLimit ?? DEFAULT_EXACT_LIMIT)) {
     try {
       exact = exactSearch(net, all, { ...search, deadline: exactDeadline });
@@ -116,7 +117,8 @@ export function planAnalysis(analysis: Analysis, options: PlanOptions = {}): Pla
     const naiveFits = (naiveDescribed.largestIntermediate ?? 0) <= memoryCap; // no intermediate fits any cap
     if (objective !== 'memory' && options.connectedSearch !== false) {
       // Bounded by the left-to-right tree: a tree without outer products that costs more is no use.
-      tree = connectedTree(net, all, { ...search, deadline: exactDeadline }, naiveFits ? naiveDescribed.objectiveValue : Infinity);
+      connected = connectedResult(net, all, { ...search, deadline: exactDeadline }, naiveFits ? naiveDescribed.objectiveValue : Infinity);
+      tree = connected?.tree ?? null;
       if (tree) optimality = 'trees without outer products';
     }
     if (!tree) {
@@ -127,8 +129,8 @@ export function planAnalysis(analysis: Analysis, options: PlanOptions = {}): Pla
       if (!tree) throw capError(memoryCap);
     }
   }
-  // The DP already solved every subset; reuse its kernel tree when it minimized plain MACs.
-  const reuse = exact && objective === 'flops' && memoryCap === Infinity ? exact : null;
+  // The searches already solved the kernel's operands; reuse their tree when they minimized plain MACs.
+  const reuse = objective === 'flops' && memoryCap === Infinity ? (exact ?? connected) : null;
   return assemble(net, orderForPeak(net, tree), optimality, options, started, search.deadline, reuse);
 }
 
@@ -137,20 +139,27 @@ export function planAnalysis(analysis: Analysis, options: PlanOptions = {}): Pla
  * the search's limits and time, or none costing at most `bound`.
  */
 function connectedTree(net: Network, operands: readonly number[], options: SearchOptions, bound: number): PlanTree | null {
+  return connectedResult(net, operands, options, bound)?.tree ?? null;
+}
+
+function connectedResult(net: Network, operands: readonly number[], options: SearchOptions, bound: number): ConnectedResult | null {
   try {
     const outcome = connectedSearch(net, operands, options, { ...DEFAULT_CONNECTED_LIMITS, upperBound: bound });
-    return typeof outcome === 'string' ? null : outcome.tree;
+    return typeof outcome === 'string' ? null : outcome;
   } catch (e) {
     if (!(e instanceof OutOfTimeError)) throw e;
     return null;
   }
 }
 
+/** A search that solved subsets on the way and can give the best tree of one. */
+type Solved = Pick<ExactResult, 'treeOf'>;
+
 function capError(cap: number): EngineError {
   return new EngineError([error('memory-cap-infeasible', `no evaluation order keeps every intermediate within the memory cap of ${cap} elements`)]);
 }
 
-function assemble(net: Network, tree: PlanTree, optimality: Optimality | null, options: PlanOptions, started: number, deadline: number, solved: ExactResult | null = null): Plan {
+function assemble(net: Network, tree: PlanTree, optimality: Optimality | null, options: PlanOptions, started: number, deadline: number, solved: Solved | null = null): Plan {
   const objective = options.objective ?? 'flops';
   const described = describeTree(net, tree, objective);
   const naiveTree = leftToRightTree(net.operandCount);
@@ -207,7 +216,7 @@ function defaultDataOperands(net: Network): readonly number[] {
  * deadline; left to right when none is), then apply it to the data operands (left to right).
  * Null without a data operand or without a factor.
  */
-function rebuiltKernelTree(net: Network, dataOperands: readonly number[], deadline: number, solved: ExactResult | null): PlanTree | null {
+function rebuiltKernelTree(net: Network, dataOperands: readonly number[], deadline: number, solved: Solved | null): PlanTree | null {
   const factors = [...Array(net.operandCount).keys()].filter((k) => !dataOperands.includes(k));
   if (dataOperands.length === 0 || factors.length === 0) return null;
   const options: SearchOptions = { objective: 'flops', memoryCap: Infinity, deadline };
