@@ -11,7 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { factorRing, factorTree, matrixChain } from '../../bench/networks.js';
-import { connectedSearch } from '../../server/src/engine/connected.js';
+import { connectedSearch, DEFAULT_CONNECTED_LIMITS } from '../../server/src/engine/connected.js';
 import { Network } from '../../server/src/engine/network.js';
 import type { Plan } from '../../server/src/engine/plan.js';
 import { planExpression } from '../../server/src/engine/planner.js';
@@ -306,6 +306,21 @@ describe('connected search: enumeration', () => {
       const outcome = connectedSearch(net, [...Array(n).keys()], { objective: 'flops', memoryCap: Infinity, deadline: Infinity });
       if (typeof outcome === 'string') throw new Error(`${network.text}: ${outcome}`);
       expect({ subgraphs: outcome.subgraphs, pairs: outcome.pairs }, network.text).toEqual({ subgraphs, pairs });
+    }
+  });
+
+  it('prunes with a bound: the same optimum under a bound at it, no tree under a bound below it', () => {
+    const options = { objective: 'flops', memoryCap: Infinity, deadline: Infinity } as const;
+    for (const n of [6, 25]) {
+      const chain = matrixChain(n, 9 * n);
+      const net = new Network(analyzeOrThrow(chain.expression, chain.shapes, {}));
+      const optimum = Number(matrixChainOptimum(chain.dims));
+      const at = connectedSearch(net, [...Array(n).keys()], options, { ...DEFAULT_CONNECTED_LIMITS, upperBound: optimum });
+      const below = connectedSearch(net, [...Array(n).keys()], options, { ...DEFAULT_CONNECTED_LIMITS, upperBound: optimum - 1 });
+      if (typeof at === 'string' || typeof below === 'string') throw new Error('search did not run');
+      expect(at.value).toBe(optimum);
+      expect(at.tree).not.toBeNull();
+      expect(below.tree).toBeNull();
     }
   });
 
