@@ -8,12 +8,14 @@
  * subgraphs that an edge links: a csg-cmp pair, enumerated each exactly once as DPccp does
  * (Moerkotte and Neumann, 2006). The dynamic program over those pairs, smaller unions first, finds
  * the cheapest such tree under an objective that adds up over steps (flops, training); it uses the
- * tensor states and step costs of network.ts, so its costs are the planner's everywhere else.
+ * tensor states of flat-states.ts, made with network.ts's rules, so its costs are the planner's
+ * everywhere else.
  */
-import type { Network, TensorState } from './network.js';
+import { FlatStates } from './flat-states.js';
+import type { Network } from './network.js';
 import type { PlanTree } from './plan.js';
 import { seededRandom } from './random.js';
-import { checkCancel, OutOfTimeError, stepCost, type SearchOptions } from './search.js';
+import { checkCancel, OutOfTimeError, type SearchOptions } from './search.js';
 
 export interface ConnectedLimits {
   /** Give up (null) past this many connected subgraphs. */
@@ -24,7 +26,8 @@ export interface ConnectedLimits {
   readonly upperBound?: number;
 }
 
-export const DEFAULT_CONNECTED_LIMITS: ConnectedLimits = { maxSubgraphs: 200_000, maxPairs: 4_000_000 };
+/** About a second of search on a loaded 2-core machine: rings of 120 factors fit (14k subgraphs, 850k pairs). */
+export const DEFAULT_CONNECTED_LIMITS: ConnectedLimits = { maxSubgraphs: 100_000, maxPairs: 1_000_000 };
 
 export interface ConnectedResult {
   /** The cheapest tree without outer products; null when every such tree costs more than the bound or breaks the memory cap. */
@@ -400,14 +403,16 @@ function solvePairs(net: Network, operands: readonly number[], sets: SubgraphSet
   const best = new Float64Array(count).fill(Infinity);
   const left = new Int32Array(count).fill(-1);
   const right = new Int32Array(count).fill(-1);
-  const states: (TensorState | undefined)[] = new Array(count);
+  const states = new FlatStates(net, count);
+  const made = new Uint8Array(count);
   const tooBig = new Uint8Array(count);
   let full = -1;
   for (let id = 0; id < count; id++) {
     if (sizes[id] === 1) {
       let v = 0;
       while (!has(sets.members.subarray(id * sets.graph.words, (id + 1) * sets.graph.words), v)) v++;
-      states[id] = net.leaves[operands[v]!]!;
+      states.setLeaf(id, operands[v]!);
+      made[id] = 1;
       best[id] = 0;
       left[id] = v;
     }
@@ -431,16 +436,13 @@ function solvePairs(net: Network, operands: readonly number[], sets: SubgraphSet
     const u = pairs[p + 2]!;
     const base = best[a]! + best[b]!;
     if (base >= best[u]! || base > bound || tooBig[u]) continue;
-    let merged = states[u];
-    if (!merged) {
-      merged = net.merge(states[a]!, states[b]!);
-      states[u] = merged;
-      if (u !== full && net.elementsOf(merged) > options.memoryCap) {
-        tooBig[u] = 1;
-        continue;
-      }
+    if (!made[u]) {
+      states.setUnion(u, a, b);
+      made[u] = 1;
+      if (u !== full && states.elements[u]! > options.memoryCap) tooBig[u] = 1;
     }
-    const total = base + stepCost(net, options.objective, states[a]!, states[b]!, merged);
+    if (tooBig[u]) continue;
+    const total = base + states.stepCost(options.objective, a, b, u);
     if (total < best[u]! && total <= bound) {
       best[u] = total;
       left[u] = a;

@@ -147,13 +147,14 @@ class SubsetTables {
   }
 }
 
-function popcount(x: number): number {
+export function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
 
-function plainByteProducts(net: Network, words: number): Float64Array {
+/** Per byte of each word of an index bit mask, the product of the plain sizes of its indices (conv indices count 1). */
+export function plainByteProducts(net: Network, words: number): Float64Array {
   const table = new Float64Array(words * 4 * 256);
   for (let w = 0; w < words; w++) {
     for (let p = 0; p < 4; p++) {
@@ -171,7 +172,7 @@ function plainByteProducts(net: Network, words: number): Float64Array {
 }
 
 /** Product of the plain sizes of the indices in the union of two masks (or in one, when `same`). */
-function maskProduct(table: Float64Array, masks: Uint32Array, at: number, bt: number, words: number, same: boolean): number {
+export function maskProduct(table: Float64Array, masks: Uint32Array, at: number, bt: number, words: number, same: boolean): number {
   let product = 1;
   for (let w = 0; w < words; w++) {
     const u = same ? masks[at + w]! : masks[at + w]! | masks[bt + w]!;
