@@ -102,7 +102,7 @@ export function planAnalysis(analysis: Analysis, options: PlanOptions = {}): Pla
   let connected: ConnectedResult | null = null;
   if (all.length <= (options.exactLimit ?? DEFAULT_EXACT_LIMIT)) {
     try {
-      exact = exactSearch(net, all, { ...search, deadline: exactDeadline });
+      exact = exactSearch(net, all, { ...search, deadline: exactDeadline, bound: knownBound(net, all, search, value) });
       tree = exact.tree;
       if (!tree) throw capError(memoryCap);
       optimality = 'all trees';
@@ -135,6 +135,20 @@ export function planAnalysis(analysis: Analysis, options: PlanOptions = {}): Pla
   // The searches already solved the kernel's operands; reuse their tree when they minimized plain MACs.
   const reuse = objective === 'flops' && memoryCap === Infinity ? (exact ?? connected) : null;
   return assemble(net, orderForPeak(net, tree), optimality, options, started, search.deadline, reuse);
+}
+
+/**
+ * The objective value of a quick tree that keeps to the memory cap (the better of left to right
+ * and two greedy trials), for the exact search to skip what cannot beat it; none for the memory
+ * objective, whose value is not a sum of step costs.
+ */
+function knownBound(net: Network, operands: readonly number[], options: SearchOptions, value: (tree: PlanTree) => number): number | undefined {
+  if (options.objective === 'memory' || operands.length < 3) return undefined;
+  const naive = describeTree(net, leftToRightTree(operands.length), options.objective);
+  let bound = (naive.largestIntermediate ?? 0) <= options.memoryCap ? naive.objectiveValue : Infinity;
+  const greedy = greedySearch(net, operands, options, value, { trials: 2 });
+  if (greedy) bound = Math.min(bound, value(greedy));
+  return bound;
 }
 
 /**

@@ -14,6 +14,12 @@ export interface SearchOptions {
   /** Absolute time (performance.now()) after which the search gives up. */
   readonly deadline: number;
   readonly signal?: AbortSignal;
+  /**
+   * Objective value of a known tree that keeps to the memory cap (flops and training): subsets
+   * whose tensor alone has more elements cannot be in a better tree (every step costs at least
+   * its output's elements), so the exact search skips them.
+   */
+  readonly bound?: number;
 }
 
 export interface SearchResult {
@@ -79,6 +85,12 @@ class SubsetTables {
     operands.forEach((k, j) => {
       for (const id of net.leaves[k]!.ids) holders[id]! |= 1 << j;
     });
+    const leafPresent = new Uint32Array(n * words);
+    operands.forEach((k, j) => {
+      for (const id of net.leaves[k]!.ids) leafPresent[j * words + (id >>> 5)]! |= 1 << (id & 31);
+    });
+    const lonely = new Uint32Array(words);
+    for (let id = 0; id < m; id++) if (net.totalCount[id] === 1 && !net.keeps(id, 1)) lonely[id >>> 5]! |= 1 << (id & 31);
     const featureMask = net.convs.map((conv) => (operands.includes(conv.feature) ? 1 << operands.indexOf(conv.feature) : 0));
     const filterMask = net.convs.map((conv) => conv.filters.reduce((mask, k) => (operands.includes(k) ? mask | (1 << operands.indexOf(k)) : mask), 0));
     const kSum = new Float64Array(size * slots);
@@ -88,9 +100,24 @@ class SubsetTables {
       const leaf = net.leaves[operands[j]!]!;
       const isLeaf = s === low;
       this.needsGrad[s] = (isLeaf ? 0 : this.needsGrad[s ^ low]!) | (leaf.needsGrad ? 1 : 0);
-      for (let id = 0; id < m; id++) {
-        const inside = holders[id]! & s;
-        if (inside !== 0 && (isLeaf || net.keeps(id, popcount(inside)))) this.present[s * words + (id >>> 5)]! |= 1 << (id & 31);
+      // The rest's indices and the leaf's: one that only one side holds stays (it is held outside
+      // that side, so outside s), unless only the leaf holds it at all; one both hold stays when
+      // network.keeps says so for the operands of s that hold it.
+      for (let w = 0; w < words; w++) {
+        const pl = leafPresent[j * words + w]!;
+        if (isLeaf) {
+          this.present[s * words + w] = pl;
+          continue;
+        }
+        const pr = this.present[(s ^ low) * words + w]!;
+        let union = (pr | pl) & ~lonely[w]!;
+        for (let shared = pr & pl; shared !== 0; ) {
+          const bit = shared & -shared;
+          const id = w * 32 + 31 - Math.clz32(bit);
+          if (!net.keeps(id, popcount(holders[id]! & s))) union &= ~bit;
+          shared ^= bit;
+        }
+        this.present[s * words + w] = union;
       }
       let elements = maskProduct(this.byteProduct, this.present, s * words, s * words, words, true);
       for (let c = 0; c < slots; c++) {
@@ -203,6 +230,7 @@ function additiveSearch(tables: SubsetTables, fits: (s: number) => boolean, opti
   const full = tables.full;
   const best = new Float64Array(full + 1).fill(Infinity);
   const split = new Int32Array(full + 1);
+  const bound = options.bound ?? Infinity;
   for (let s = 1; s <= full; s++) {
     if (tables.isLeaf(s)) {
       best[s] = 0;
@@ -212,7 +240,7 @@ function additiveSearch(tables: SubsetTables, fits: (s: number) => boolean, opti
       checkCancel(options.signal);
       if (performance.now() > options.deadline) throw new OutOfTimeError();
     }
-    if (!fits(s)) continue;
+    if (!fits(s) || (s !== full && tables.elements[s]! > bound)) continue;
     const low = s & -s;
     const rest = s ^ low;
     let bestHere = Infinity;
