@@ -144,7 +144,7 @@ export function planAnalysis(analysis: Analysis, options: PlanOptions = {}): Pla
  */
 function knownBound(net: Network, operands: readonly number[], options: SearchOptions, value: (tree: PlanTree) => number): number | undefined {
   if (options.objective === 'memory' || operands.length < 3) return undefined;
-  const naive = describeTree(net, leftToRightTree(operands.length), options.objective);
+  const naive = describeTree(net, leftToRightOver(operands), options.objective);
   let bound = (naive.largestIntermediate ?? 0) <= options.memoryCap ? naive.objectiveValue : Infinity;
   const greedy = greedySearch(net, operands, options, value, { trials: 2 });
   if (greedy) bound = Math.min(bound, value(greedy));
@@ -243,7 +243,8 @@ function rebuiltKernelTree(net: Network, dataOperands: readonly number[], deadli
 function bestKernelTree(net: Network, weights: readonly number[], options: SearchOptions): PlanTree {
   if (weights.length <= DEFAULT_EXACT_LIMIT) {
     try {
-      return exactSearch(net, weights, options).tree!;
+      const macs = (tree: PlanTree) => describeTree(net, tree, 'flops').macs;
+      return exactSearch(net, weights, { ...options, bound: knownBound(net, weights, options, macs) }).tree!;
     } catch (e) {
       if (!(e instanceof OutOfTimeError)) throw e;
     }

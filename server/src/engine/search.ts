@@ -230,7 +230,9 @@ function additiveSearch(tables: SubsetTables, fits: (s: number) => boolean, opti
   const full = tables.full;
   const best = new Float64Array(full + 1).fill(Infinity);
   const split = new Int32Array(full + 1);
-  const bound = options.bound ?? Infinity;
+  // A little above the bound: the known tree's value was summed in another order, and sums past
+  // 2^53 round.
+  const bound = (options.bound ?? Infinity) * (1 + 1e-9);
   for (let s = 1; s <= full; s++) {
     if (tables.isLeaf(s)) {
       best[s] = 0;
@@ -245,11 +247,14 @@ function additiveSearch(tables: SubsetTables, fits: (s: number) => boolean, opti
     const rest = s ^ low;
     let bestHere = Infinity;
     let splitHere = 0;
+    // Every step costs at least the elements of its output, so a split whose halves already cost
+    // more than the best so far less that cannot win.
+    const floor = tables.elements[s]!;
     for (let sub = (rest - 1) & rest; ; sub = (sub - 1) & rest) {
       const a = low | sub;
       const b = rest ^ sub;
       const base = best[a]! + best[b]!;
-      if (base < bestHere) {
+      if (base + floor < bestHere) {
         const total = base + tables.stepCost(options.objective, a, b);
         if (total < bestHere) {
           bestHere = total;
@@ -258,7 +263,8 @@ function additiveSearch(tables: SubsetTables, fits: (s: number) => boolean, opti
       }
       if (sub === 0) break;
     }
-    best[s] = bestHere;
+    // A subtree that costs more than the known tree is in no better tree.
+    best[s] = bestHere > bound && s !== full ? Infinity : bestHere;
     split[s] = splitHere;
   }
   const build = (s: number): PlanTree | null => {
