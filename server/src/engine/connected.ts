@@ -26,8 +26,12 @@ export interface ConnectedLimits {
   readonly upperBound?: number;
 }
 
-/** About a second of search on a loaded 2-core machine: rings of 120 factors fit (14k subgraphs, 850k pairs). */
-export const DEFAULT_CONNECTED_LIMITS: ConnectedLimits = { maxSubgraphs: 100_000, maxPairs: 1_000_000 };
+/**
+ * Well under a second of search on a loaded 2-core machine: chains and rings of 120 factors fit
+ * (7k and 14k subgraphs, 290k and 850k pairs), binary trees of 25; the subgraphs are counted
+ * first, so a network with far too many gives up early.
+ */
+export const DEFAULT_CONNECTED_LIMITS: ConnectedLimits = { maxSubgraphs: 40_000, maxPairs: 1_200_000 };
 
 export interface ConnectedResult {
   /** The cheapest tree without outer products; null when every such tree costs more than the bound or breaks the memory cap. */
