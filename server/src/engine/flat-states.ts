@@ -5,7 +5,7 @@
  * network's own rules (Network.keeps, Network.convSizeFor), so it equals Network.merge's; a step's
  * MACs then cost a few word operations and table look-ups instead of merging index lists.
  */
-import type { Network } from './network.js';
+import type { Network, TensorState } from './network.js';
 import type { Objective } from './options.js';
 import { maskProduct, plainByteProducts } from './search.js';
 
@@ -51,21 +51,27 @@ export class FlatStates {
 
   /** State `id` := operand k as given. */
   setLeaf(id: number, k: number): void {
-    const { net, words, slots } = this;
-    const leaf = net.leaves[k]!;
-    for (const i of leaf.ids) {
+    this.setState(id, this.net.leaves[k]!);
+  }
+
+  /** State `id` := a tensor state made by Network (an operand or an intermediate). */
+  setState(id: number, state: TensorState): void {
+    const { net, words, slots, hypers } = this;
+    this.present.fill(0, id * words, (id + 1) * words);
+    this.hyperCount.fill(0, id * hypers, (id + 1) * hypers);
+    state.ids.forEach((i, at) => {
       this.present[id * words + (i >>> 5)]! |= 1 << (i & 31);
       const h = this.hyperSlot[i]!;
-      if (h >= 0) this.hyperCount[id * this.hypers + h] = 1;
-    }
+      if (h >= 0) this.hyperCount[id * hypers + h] = state.counts[at]!;
+    });
     for (let c = 0; c < slots; c++) {
-      this.feature[id * slots + c] = leaf.convFeature[c]!;
-      this.filters[id * slots + c] = leaf.convFilters[c]!;
-      this.kSum[id * slots + c] = leaf.convKSum[c]!;
-      this.convSize[id * slots + c] = net.convSize(leaf, c);
+      this.feature[id * slots + c] = state.convFeature[c]!;
+      this.filters[id * slots + c] = state.convFilters[c]!;
+      this.kSum[id * slots + c] = state.convKSum[c]!;
+      this.convSize[id * slots + c] = net.convSize(state, c);
     }
-    this.needsGrad[id] = leaf.needsGrad ? 1 : 0;
-    this.elements[id] = net.elementsOf(leaf);
+    this.needsGrad[id] = state.needsGrad ? 1 : 0;
+    this.elements[id] = net.elementsOf(state);
   }
 
   /** State `u` := the contraction of states a and b (disjoint operand sets). */

@@ -10,6 +10,7 @@ import { connectedSearch, DEFAULT_CONNECTED_LIMITS, type ConnectedResult } from 
 import type { Optimality, Plan, PlanTree } from './plan.js';
 import { EngineError, error } from './problems.js';
 import { greedySearch } from './greedy.js';
+import { reconfigure } from './reconfigure.js';
 import { exactSearch, OutOfTimeError, type ExactResult, type SearchOptions } from './search.js';
 import { analyzeOrThrow, type Analysis } from './shapes.js';
 import { describeTree, leftToRightTree, orderForPeak } from './tree.js';
@@ -34,6 +35,8 @@ export interface PlanOptions {
    * outer products, while the operands' connected subgraphs fit its limits; default true.
    */
   readonly connectedSearch?: boolean;
+  /** Improve a heuristic tree by subtree reconfiguration (flops and training; default true). */
+  readonly reconfigure?: boolean;
   /** Time budget for the search in ms; past it the best heuristic tree so far is returned. */
   readonly budgetMs?: number;
   readonly signal?: AbortSignal;
@@ -130,6 +133,9 @@ export function planAnalysis(analysis: Analysis, options: PlanOptions = {}): Pla
       const greedy = greedySearch(net, all, search, value, { lastStart, needsTree: !naiveFits });
       tree = greedy && (!naiveFits || value(greedy) <= naiveDescribed.objectiveValue) ? greedy : naiveFits ? naive : null;
       if (!tree) throw capError(memoryCap);
+      if (objective !== 'memory' && options.reconfigure !== false) {
+        tree = reconfigure(net, tree, { ...search, deadline: Math.min(search.deadline, performance.now() + HEURISTIC_MS) }).tree;
+      }
     }
   }
   // The searches already solved the kernel's operands; reuse their tree when they minimized plain MACs.
