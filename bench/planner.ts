@@ -6,6 +6,7 @@
  * - chains, rings and binary trees of 16-120 factors, chains checked against the textbook
  *   matrix-chain DP;
  * - random 3-regular networks of 20-100 tensors.
+ * Heuristic rows also give the median gain of subtree reconfiguration (MACs without it / with it).
  * Times are planMs in one warm process (the JIT warmed once, as in an editor session), median
  * and max over the seeds. Targets on a 2-core machine: every 14-operand layer exact under
  * 50 ms; 60-operand layers planned within 200 ms.
@@ -57,6 +58,8 @@ interface Row {
   readonly medianSpeedupVsLeftToRight: number;
   /** For chains: whether every plan has the textbook optimum. */
   readonly matchesTextbook?: boolean;
+  /** For heuristic plans: median of MACs without subtree reconfiguration / with it. */
+  readonly medianReconfigurationGain?: number;
 }
 
 function measure(family: string, operands: number, make: (seed: number) => Case): Row {
@@ -73,6 +76,11 @@ function measure(family: string, operands: number, make: (seed: number) => Case)
     guarantee[key] = (guarantee[key] ?? 0) + 1;
   }
   const ms = plans.map((p) => p.planMs);
+  const gains = plans.flatMap((plan, k) => {
+    if (plan.optimal) return [];
+    const c = cases[k]!;
+    return [planExpression(c.expression, c.shapes, { conv: c.conv, reconfigure: false }).macs / plan.macs];
+  });
   const withOptimum = cases.map((c, k) => [c.optimum, plans[k]!.macs] as const).filter(([optimum]) => optimum !== undefined);
   const row: Row = {
     family,
@@ -83,10 +91,12 @@ function measure(family: string, operands: number, make: (seed: number) => Case)
     medianMacs: median(plans.map((p) => p.macs)),
     medianSpeedupVsLeftToRight: median(plans.map((p) => p.naiveMacs / p.macs)),
     ...(withOptimum.length > 0 ? { matchesTextbook: withOptimum.every(([optimum, macs]) => optimum === macs) } : {}),
+    ...(gains.length > 0 ? { medianReconfigurationGain: median(gains) } : {}),
   };
   const said = Object.entries(guarantee).map(([g, count]) => `${count}x ${g}`).join(', ');
   const textbook = row.matchesTextbook === undefined ? '' : row.matchesTextbook ? ', = textbook optimum' : ', NOT the textbook optimum';
-  console.log(`${family.padEnd(9)} ${String(operands).padStart(3)}: median ${row.medianMs.toFixed(1).padStart(7)} ms, max ${row.maxMs.toFixed(1).padStart(7)} ms, ${said}, ${row.medianSpeedupVsLeftToRight.toPrecision(3)}x fewer MACs than left-to-right${textbook}`);
+  const gain = row.medianReconfigurationGain === undefined ? '' : `, reconfiguration ${row.medianReconfigurationGain.toPrecision(3)}x`;
+  console.log(`${family.padEnd(9)} ${String(operands).padStart(3)}: median ${row.medianMs.toFixed(1).padStart(7)} ms, max ${row.maxMs.toFixed(1).padStart(7)} ms, ${said}, ${row.medianSpeedupVsLeftToRight.toPrecision(3)}x fewer MACs than left-to-right${textbook}${gain}`);
   return row;
 }
 

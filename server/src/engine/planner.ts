@@ -103,6 +103,7 @@ export function planAnalysis(analysis: Analysis, options: PlanOptions = {}): Pla
   let optimality: Optimality | null = null;
   let exact: ExactResult | null = null;
   let connected: ConnectedResult | null = null;
+  let connectedGaveUp = false;
   if (all.length <= (options.exactLimit ?? DEFAULT_EXACT_LIMIT)) {
     try {
       exact = exactSearch(net, all, { ...search, deadline: exactDeadline, bound: knownBound(net, all, search, value) });
@@ -122,6 +123,7 @@ export function planAnalysis(analysis: Analysis, options: PlanOptions = {}): Pla
       // Not bounded by the left-to-right tree, so that the kernel's subset is solved too (the
       // rebuilt-kernel baseline reads it); a tree that costs more than left to right is no use.
       connected = connectedResult(net, all, { ...search, deadline: exactDeadline }, Infinity);
+      connectedGaveUp = connected === null;
       if (connected?.tree && (!naiveFits || connected.value <= naiveDescribed.objectiveValue)) {
         tree = connected.tree;
         optimality = 'trees without outer products';
@@ -140,7 +142,8 @@ export function planAnalysis(analysis: Analysis, options: PlanOptions = {}): Pla
   }
   // The searches already solved the kernel's operands; reuse their tree when they minimized plain MACs.
   const reuse = objective === 'flops' && memoryCap === Infinity ? (exact ?? connected) : null;
-  return assemble(net, orderForPeak(net, tree), optimality, options, started, search.deadline, reuse);
+  // Where the connected search gave up on all operands, it would on the kernel's too.
+  return assemble(net, orderForPeak(net, tree), optimality, options, started, search.deadline, reuse, connectedGaveUp);
 }
 
 /**
@@ -182,13 +185,13 @@ function capError(cap: number): EngineError {
   return new EngineError([error('memory-cap-infeasible', `no evaluation order keeps every intermediate within the memory cap of ${cap} elements`)]);
 }
 
-function assemble(net: Network, tree: PlanTree, optimality: Optimality | null, options: PlanOptions, started: number, deadline: number, solved: Solved | null = null): Plan {
+function assemble(net: Network, tree: PlanTree, optimality: Optimality | null, options: PlanOptions, started: number, deadline: number, solved: Solved | null = null, skipConnected = false): Plan {
   const objective = options.objective ?? 'flops';
   const described = describeTree(net, tree, objective);
   const naiveTree = leftToRightTree(net.operandCount);
   const naive = describeTree(net, naiveTree, objective);
   const dataOperands = options.dataOperands ?? defaultDataOperands(net);
-  const rebuilt = rebuiltKernelTree(net, dataOperands, deadline, solved);
+  const rebuilt = rebuiltKernelTree(net, dataOperands, deadline, solved, skipConnected);
   const { analysis } = net;
   const rebuiltDescribed = rebuilt ? describeTree(net, rebuilt, objective) : null;
   const design = designNumbers(analysis.shapes, dataOperands, options.requiresGrad, rebuiltDescribed);
@@ -239,14 +242,14 @@ function defaultDataOperands(net: Network): readonly number[] {
  * deadline; left to right when none is), then apply it to the data operands (left to right).
  * Null without a data operand or without a factor.
  */
-function rebuiltKernelTree(net: Network, dataOperands: readonly number[], deadline: number, solved: Solved | null): PlanTree | null {
+function rebuiltKernelTree(net: Network, dataOperands: readonly number[], deadline: number, solved: Solved | null, skipConnected: boolean): PlanTree | null {
   const factors = [...Array(net.operandCount).keys()].filter((k) => !dataOperands.includes(k));
   if (dataOperands.length === 0 || factors.length === 0) return null;
   const options: SearchOptions = { objective: 'flops', memoryCap: Infinity, deadline };
-  return { left: leftToRightOver(dataOperands), right: solved?.treeOf(factors) ?? bestKernelTree(net, factors, options) };
+  return { left: leftToRightOver(dataOperands), right: solved?.treeOf(factors) ?? bestKernelTree(net, factors, options, skipConnected) };
 }
 
-function bestKernelTree(net: Network, weights: readonly number[], options: SearchOptions): PlanTree {
+function bestKernelTree(net: Network, weights: readonly number[], options: SearchOptions, skipConnected: boolean): PlanTree {
   if (weights.length <= DEFAULT_EXACT_LIMIT) {
     try {
       const macs = (tree: PlanTree) => describeTree(net, tree, 'flops').macs;
@@ -255,7 +258,7 @@ function bestKernelTree(net: Network, weights: readonly number[], options: Searc
       if (!(e instanceof OutOfTimeError)) throw e;
     }
   }
-  const connected = connectedTree(net, weights, options, Infinity);
+  const connected = skipConnected ? null : connectedTree(net, weights, options, Infinity);
   if (connected) return connected;
   const lastStart = Math.min(options.deadline, performance.now() + HEURISTIC_MS / 4);
   const greedy = greedySearch(net, weights, options, (t) => describeTree(net, t, 'flops').macs, { trials: 2, lastStart });
