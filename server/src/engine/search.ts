@@ -185,13 +185,14 @@ export function plainByteProducts(net: Network, words: number): Float64Array {
   const table = new Float64Array(words * 4 * 256);
   for (let w = 0; w < words; w++) {
     for (let p = 0; p < 4; p++) {
-      for (let byte = 0; byte < 256; byte++) {
-        let product = 1;
-        for (let bit = 0; bit < 8; bit++) {
-          const id = w * 32 + p * 8 + bit;
-          if (byte & (1 << bit) && id < net.names.length && net.convSlot[id]! < 0) product *= net.plainSize[id]!;
-        }
-        table[(w * 4 + p) * 256 + byte] = product;
+      const base = (w * 4 + p) * 256;
+      table[base] = 1;
+      // Each byte's product is its lowest bit's size times the product of the bits above it.
+      for (let byte = 1; byte < 256; byte++) {
+        const low = byte & -byte;
+        const id = w * 32 + p * 8 + 31 - Math.clz32(low);
+        const size = id < net.names.length && net.convSlot[id]! < 0 ? net.plainSize[id]! : 1;
+        table[base + byte] = table[base + (byte ^ low)]! * size;
       }
     }
   }
