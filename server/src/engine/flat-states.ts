@@ -108,6 +108,12 @@ export class FlatStates {
     this.elements[u] = elements;
   }
 
+  /** Whether the tensors of states a and b share an index (their step is no outer product). */
+  shares(a: number, b: number): boolean {
+    for (let w = 0; w < this.words; w++) if ((this.present[a * this.words + w]! & this.present[b * this.words + w]!) !== 0) return true;
+    return false;
+  }
+
   private has(s: number, id: number): boolean {
     return (this.present[s * this.words + (id >>> 5)]! & (1 << (id & 31))) !== 0;
   }
