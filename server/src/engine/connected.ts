@@ -52,6 +52,13 @@ export type ConnectedOutcome = ConnectedResult | 'disconnected' | 'too-large';
 class TooLarge extends Error {}
 
 /**
+ * The pair list and its order, kept from one search to the next (at most the limits' 1.2M pairs,
+ * about 19 MB): fresh arrays of that size cost more to zero and fault in than the search itself.
+ * Searches run one at a time (they are synchronous), so one set is enough.
+ */
+const reused = { pairs: new Int32Array(0), order: new Int32Array(0) };
+
+/**
  * Cheapest tree without outer products over `operands` (network operand numbers). Additive
  * objectives only: the memory objective's lexicographic (peak, MACs) needs Pareto fronts, which
  * this search does not keep. Throws OutOfTimeError past the deadline.
@@ -134,7 +141,7 @@ class SubgraphSet {
   hashA = new Int32Array(0);
   hashB = new Int32Array(0);
   sizes = new Int32Array(0);
-  pairs = new Int32Array(0);
+  pairs = reused.pairs;
   private table = new Int32Array(0);
   readonly zobristA: Int32Array;
   readonly zobristB: Int32Array;
@@ -197,9 +204,10 @@ class SubgraphSet {
   addPair(a: number, b: number, union: number): void {
     if (this.pairCount >= this.limits.maxPairs) throw new TooLarge();
     if ((this.pairCount + 1) * 3 > this.pairs.length) {
-      const grown = new Int32Array(Math.max(3072, this.pairs.length * 2));
+      const grown = new Int32Array(Math.min(Math.max(3072, this.pairs.length * 2), 3 * this.limits.maxPairs));
       grown.set(this.pairs);
       this.pairs = grown;
+      reused.pairs = grown;
     }
     const at = this.pairCount++ * 3;
     this.pairs[at] = a;
@@ -363,12 +371,13 @@ class PairEnumerator {
     const grown = this.setAt[d + 1]!;
     const grownReach = this.reachAt[d + 1]!;
     const excluded = this.excludedAt[d + 1]!;
-    excluded.set(this.excludedAt[d]!);
+    const excludedHere = this.excludedAt[d]!;
+    for (let w = 0; w < words; w++) excluded[w] = excludedHere[w]!;
     for (let i = 0; i < count; i++) put(excluded, next[i]!);
     for (let pass = 0; pass < 2; pass++) {
       for (let mask = 1; mask <= subsets; mask++) {
-        grown.set(set);
-        if (pass === 1) grownReach.set(reach);
+        for (let w = 0; w < words; w++) grown[w] = set[w]!;
+        if (pass === 1) for (let w = 0; w < words; w++) grownReach[w] = reach[w]!;
         let ga = ha;
         let gb = hb;
         for (let i = 0; i < count; i++) {
@@ -426,7 +435,8 @@ function solvePairs(net: Network, operands: readonly number[], sets: SubgraphSet
   const start = new Int32Array(n + 2);
   for (let p = 0; p < pairCount; p++) start[sizes[pairs[p * 3 + 2]!]! + 1]!++;
   for (let k = 1; k <= n + 1; k++) start[k]! += start[k - 1]!;
-  const order = new Int32Array(pairCount);
+  if (reused.order.length < pairCount) reused.order = new Int32Array(pairCount);
+  const order = reused.order;
   for (let p = 0; p < pairCount; p++) order[start[sizes[pairs[p * 3 + 2]!]!]!++] = p;
 
   for (let k = 0; k < pairCount; k++) {
