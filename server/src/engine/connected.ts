@@ -18,9 +18,9 @@ import { seededRandom } from './random.js';
 import { checkCancel, OutOfTimeError, type SearchOptions } from './search.js';
 
 export interface ConnectedLimits {
-  /** Give up (null) past this many connected subgraphs. */
+  /** Give up ('too-large') past this many connected subgraphs. */
   readonly maxSubgraphs: number;
-  /** Give up (null) past this many csg-cmp pairs. */
+  /** Give up ('too-large') past this many csg-cmp pairs. */
   readonly maxPairs: number;
   /** Cost of a known tree: partial trees costing more are not pursued. */
   readonly upperBound?: number;
