@@ -38,6 +38,24 @@ describe('cein plan', () => {
     expect(plan.largestIntermediate).toBeNull();
   });
 
+  it('says which trees a plan is optimal among: all trees, or trees without outer products past the subset DP', () => {
+    // A chain of 20 matrices, all 2x2 but the first (3x2): a step with the first matrix under it
+    // costs 3*2*2 = 12, any other 2*2*2 = 8; at least one step holds the first matrix, so the
+    // best is the 2x2 part first (18 * 8) and then the first matrix: 144 + 12 = 156.
+    const terms = Array.from({ length: 20 }, (_, k) => `(i${k})(i${k + 1})`);
+    const shapes = ['3x2', ...Array.from({ length: 19 }, () => '2x2')].join(',');
+    const long = cein('plan', '--expr', `${terms.join(',')}->(i0)(i20)`, '--shapes', shapes, '--json');
+    expect(long.code).toBe(0);
+    const plan = JSON.parse(long.stdout);
+    expect(plan.macs).toBe(156);
+    expect(plan.optimal).toBe(true);
+    expect(plan.optimality).toBe('trees without outer products');
+    const text = cein('plan', '--expr', `${terms.join(',')}->(i0)(i20)`, '--shapes', shapes);
+    expect(text.stdout).toContain('flops (optimal among trees without outer products)');
+    const short = JSON.parse(cein('plan', '--expr', 'ab,bc->ac', '--shapes', '2x3,3x4', '--json').stdout);
+    expect(short.optimality).toBe('all trees');
+  });
+
   it('applies stride, lo:hi padding and dilation per index', () => {
     const { code, stdout } = cein('plan', '-e', 'bshw,tshw->bthw|hw', '-s', '1x2x9x9,3x2x3x3', '--stride', 'h=2,w=2', '--padding', 'h=1,w=0:1', '--dilation', 'w=2', '--json');
     expect(code).toBe(0);

@@ -210,3 +210,25 @@ describe('hover at sizes of 2^31 and more', () => {
     expect(text).toBe('**X** · input · no gradient\n\n`4294967296x4294967296` · ≈18.45E elements (beyond exact range) · ≈64.00 EiB f32');
   });
 });
+
+describe('hover: the guarantee of the plan', () => {
+  test('a chain of 16 matrices, past the subset DP: optimal among trees without outer products, at the textbook optimum', async () => {
+    // A 2x3 input, then 16 weights W_k[d_k, d_(k+1)]: a chain of 17 matrices.
+    const dims = [2, 3, 7, 2, 6, 4, 8, 3, 5, 2, 9, 4, 3, 6, 2, 5, 7, 3];
+    const n = dims.length - 1;
+    const names = Array.from({ length: n }, (_, k) => (k === 0 ? 'X' : `W${k}`));
+    const declarations = names.map((name, k) => `${k === 0 ? 'input' : 'weight'} ${name}[${dims[k]}, ${dims[k + 1]}]`);
+    const terms = names.map((_, k) => `(i${k})(i${k + 1})`);
+    const text = `${declarations.join('\n')}\nlayer chain: Y = conv_einsum("${terms.join(',')}->(i0)(i${n})", ${names.join(', ')})\n`;
+    // The textbook matrix-chain DP: m[i][j] = min over k of m[i][k] + m[k+1][j] + d_i d_(k+1) d_(j+1).
+    const m = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+    for (let length = 2; length <= n; length++) {
+      for (let i = 0; i + length - 1 < n; i++) {
+        const j = i + length - 1;
+        m[i]![j] = Math.min(...Array.from({ length: j - i }, (_, t) => m[i]![i + t]! + m[i + t + 1]![j]! + dims[i]! * dims[i + t + 1]! * dims[j + 1]!));
+      }
+    }
+    const macs = m[0]![n - 1]!;
+    expect(await hover(text, 'conv_einsum')).toContain(`| optimal among trees without outer products, objective flops | ${macs.toLocaleString('en-US')} |`);
+  });
+});

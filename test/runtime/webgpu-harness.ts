@@ -85,6 +85,7 @@ export function planOfStep(step: PlanStep): Plan {
     path: [step.inputs.map((_, k) => k)],
     steps: [step],
     optimal: true,
+    optimality: 'all trees',
     macs: step.macs,
     flops: 2 * step.macs,
     largestIntermediate: null,

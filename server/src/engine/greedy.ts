@@ -2,26 +2,11 @@
  * The heuristic search for expressions beyond the exact search's reach, or when its time runs
  * out: randomized greedy contraction, as opt_einsum's greedy and random-greedy paths.
  */
-import type { Network, TensorState } from './network.js';
+import { FlatStates } from './flat-states.js';
+import type { Network } from './network.js';
 import type { PlanTree } from './plan.js';
 import { seededRandom } from './random.js';
-import { checkCancel, OutOfTimeError, stepCost, type SearchOptions } from './search.js';
-
-interface Node {
-  readonly tree: PlanTree;
-  readonly state: TensorState;
-  readonly elements: number;
-}
-
-interface Candidate {
-  readonly a: Node;
-  readonly b: Node;
-  readonly merged: TensorState;
-  readonly elements: number;
-  /** Pairs that share no index (outer products) come last. */
-  readonly outer: boolean;
-  readonly score: number;
-}
+import { checkCancel, OutOfTimeError, type SearchOptions } from './search.js';
 
 export interface GreedyLimits {
   /** At most this many trials (default: no limit). */
@@ -76,58 +61,123 @@ export function greedySearch(
 
 /** One greedy run; throws OutOfTimeError past the deadline. */
 function greedyTrial(net: Network, operands: readonly number[], options: SearchOptions, deadline: number, bySize: boolean, temperature: number, random: () => number): PlanTree | null {
-  const checkTime = () => {
-    if (performance.now() > deadline) throw new OutOfTimeError();
-  };
-  const leafNodes: Node[] = operands.map((k) => ({ tree: { leaf: k }, state: net.leaves[k]!, elements: net.elementsOf(net.leaves[k]!) }));
-  const live = new Set<Node>(leafNodes);
-  const candidates = new Map<Node, Candidate[]>();
-  const consider = (a: Node, b: Node): Candidate => {
-    const merged = net.merge(a.state, b.state);
-    const elements = net.elementsOf(merged);
-    const key = bySize ? elements - a.elements - b.elements : stepCost(net, options.objective, a.state, b.state, merged);
+  const n = operands.length;
+  if (n === 1) return { leaf: operands[0]! };
+  // Tensors 0..n-1 are the operands, n.. the merged ones; the last id is scratch for weighing a pair.
+  const scratch = 2 * n - 1;
+  const states = new FlatStates(net, 2 * n);
+  const trees: PlanTree[] = operands.map((k) => ({ leaf: k }));
+  const alive = new Uint8Array(2 * n);
+  operands.forEach((k, j) => {
+    states.setLeaf(j, k);
+    alive[j] = 1;
+  });
+  const heap = new CandidateHeap();
+  const consider = (a: number, b: number): void => {
+    states.setUnion(scratch, a, b);
+    const elements = states.elements[scratch]!;
+    const key = bySize ? elements - states.elements[a]! - states.elements[b]! : states.stepCost(options.objective, a, b, scratch);
     const noise = temperature > 0 ? Math.exp(temperature * (2 * random() - 1)) : 1;
-    return { a, b, merged, elements, outer: !sharesIndex(a.state, b.state), score: key >= 0 ? key * noise : key / noise };
+    heap.push(a, b, !states.shares(a, b), key >= 0 ? key * noise : key / noise, elements);
   };
-  for (let i = 0; i < leafNodes.length; i++) {
-    checkTime();
-    candidates.set(leafNodes[i]!, leafNodes.slice(i + 1).map((b) => consider(leafNodes[i]!, b)));
+  for (let i = 0; i < n; i++) {
+    if (performance.now() > deadline) throw new OutOfTimeError();
+    for (let j = i + 1; j < n; j++) consider(i, j);
   }
-  while (live.size > 1) {
-    checkTime();
-    const last = live.size === 2;
-    let best: Candidate | null = null;
-    for (const list of candidates.values()) {
-      for (const c of list) {
-        if (!live.has(c.a) || !live.has(c.b)) continue;
-        if (!last && c.elements > options.memoryCap) continue;
-        if (!best || better(c, best)) best = c;
+  let next = n;
+  for (let live = n; live > 2; live--) {
+    if ((live & 15) === 0 && performance.now() > deadline) throw new OutOfTimeError();
+    let picked = -1;
+    while (heap.size > 0) {
+      const c = heap.pop();
+      if (alive[heap.a[c]!] && alive[heap.b[c]!] && heap.elements[c]! <= options.memoryCap) {
+        picked = c;
+        break;
       }
     }
-    if (!best) return null;
-    live.delete(best.a);
-    live.delete(best.b);
-    candidates.delete(best.a);
-    candidates.delete(best.b);
-    const node: Node = { tree: { left: best.a.tree, right: best.b.tree }, state: best.merged, elements: best.elements };
-    candidates.set(node, [...live].map((other) => consider(node, other)));
-    live.add(node);
+    if (picked < 0) return null;
+    const a = heap.a[picked]!;
+    const b = heap.b[picked]!;
+    const u = next++;
+    states.setUnion(u, a, b);
+    trees[u] = { left: trees[a]!, right: trees[b]! };
+    alive[a] = 0;
+    alive[b] = 0;
+    alive[u] = 1;
+    for (let other = 0; other < u; other++) if (alive[other]) consider(u, other);
   }
-  return [...live][0]!.tree;
+  // The last step makes the output, which the memory cap exempts.
+  const last: number[] = [];
+  for (let id = 0; id < next; id++) if (alive[id]) last.push(id);
+  return { left: trees[last[0]!]!, right: trees[last[1]!]! };
 }
 
-function better(x: Candidate, y: Candidate): boolean {
-  if (x.outer !== y.outer) return !x.outer;
-  return x.score < y.score;
-}
+/**
+ * Candidate pairs in flat arrays, as a binary heap: pairs that share an index before outer
+ * products, then the lowest score.
+ */
+class CandidateHeap {
+  a = new Int32Array(64);
+  b = new Int32Array(64);
+  outer = new Uint8Array(64);
+  score = new Float64Array(64);
+  elements = new Float64Array(64);
+  private order = new Int32Array(64);
+  private count = 0;
+  size = 0;
 
-function sharesIndex(a: TensorState, b: TensorState): boolean {
-  let i = 0;
-  let j = 0;
-  while (i < a.ids.length && j < b.ids.length) {
-    if (a.ids[i] === b.ids[j]) return true;
-    if (a.ids[i]! < b.ids[j]!) i++;
-    else j++;
+  push(a: number, b: number, outer: boolean, score: number, elements: number): void {
+    if (this.count === this.a.length) this.grow();
+    const c = this.count++;
+    this.a[c] = a;
+    this.b[c] = b;
+    this.outer[c] = outer ? 1 : 0;
+    this.score[c] = score;
+    this.elements[c] = elements;
+    let at = this.size++;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!this.before(c, this.order[parent]!)) break;
+      this.order[at] = this.order[parent]!;
+      at = parent;
+    }
+    this.order[at] = c;
   }
-  return false;
+
+  /** Removes the best candidate and returns its index into the arrays. */
+  pop(): number {
+    const top = this.order[0]!;
+    const last = this.order[--this.size]!;
+    let at = 0;
+    for (;;) {
+      let child = 2 * at + 1;
+      if (child >= this.size) break;
+      if (child + 1 < this.size && this.before(this.order[child + 1]!, this.order[child]!)) child++;
+      if (!this.before(this.order[child]!, last)) break;
+      this.order[at] = this.order[child]!;
+      at = child;
+    }
+    if (this.size > 0) this.order[at] = last;
+    return top;
+  }
+
+  private before(x: number, y: number): boolean {
+    if (this.outer[x] !== this.outer[y]) return this.outer[x] === 0;
+    return this.score[x]! < this.score[y]!;
+  }
+
+  private grow(): void {
+    const capacity = this.a.length * 2;
+    const widen = <T extends Int32Array | Uint8Array | Float64Array>(array: T, make: (size: number) => T): T => {
+      const grown = make(capacity);
+      grown.set(array);
+      return grown;
+    };
+    this.a = widen(this.a, (k) => new Int32Array(k));
+    this.b = widen(this.b, (k) => new Int32Array(k));
+    this.outer = widen(this.outer, (k) => new Uint8Array(k));
+    this.score = widen(this.score, (k) => new Float64Array(k));
+    this.elements = widen(this.elements, (k) => new Float64Array(k));
+    this.order = widen(this.order, (k) => new Int32Array(k));
+  }
 }

@@ -78,6 +78,12 @@ export interface Exactness {
   readonly inexactFigures: readonly FigureName[];
 }
 
+/**
+ * The guarantee of an exact search: the subset DP covers all trees, outer products included; the
+ * connected-subgraph search covers the trees whose every step joins tensors sharing an index.
+ */
+export type Optimality = 'all trees' | 'trees without outer products';
+
 export interface Plan extends PlanFigures, Exactness {
   readonly expression: string;
   readonly shapes: readonly (readonly number[])[];
@@ -88,8 +94,10 @@ export interface Plan extends PlanFigures, Exactness {
   /** opt_einsum-style: positions in the shrinking operand list, the result appended at the end. */
   readonly path: readonly (readonly number[])[];
   readonly steps: readonly PlanStep[];
-  /** True when the search proved the tree optimal for the objective. */
+  /** True when the search proved the tree optimal for the objective (over the trees `optimality` names). */
   readonly optimal: boolean;
+  /** Which trees the tree is proven optimal among; null for a heuristic tree (docs/semantics.md section 4). */
+  readonly optimality: Optimality | null;
   /** MACs of the left-to-right order ((A B) C) ... */
   readonly naiveMacs: number;
   /** The left-to-right tree, for executors that time the baselines. */

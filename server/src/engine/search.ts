@@ -14,6 +14,12 @@ export interface SearchOptions {
   /** Absolute time (performance.now()) after which the search gives up. */
   readonly deadline: number;
   readonly signal?: AbortSignal;
+  /**
+   * Objective value of a known tree that keeps to the memory cap (flops and training): subsets
+   * whose tensor alone has more elements cannot be in a better tree (every step costs at least
+   * its output's elements), so the exact search skips them.
+   */
+  readonly bound?: number;
 }
 
 export interface SearchResult {
@@ -79,6 +85,12 @@ class SubsetTables {
     operands.forEach((k, j) => {
       for (const id of net.leaves[k]!.ids) holders[id]! |= 1 << j;
     });
+    const leafPresent = new Uint32Array(n * words);
+    operands.forEach((k, j) => {
+      for (const id of net.leaves[k]!.ids) leafPresent[j * words + (id >>> 5)]! |= 1 << (id & 31);
+    });
+    const lonely = new Uint32Array(words);
+    for (let id = 0; id < m; id++) if (net.totalCount[id] === 1 && !net.keeps(id, 1)) lonely[id >>> 5]! |= 1 << (id & 31);
     const featureMask = net.convs.map((conv) => (operands.includes(conv.feature) ? 1 << operands.indexOf(conv.feature) : 0));
     const filterMask = net.convs.map((conv) => conv.filters.reduce((mask, k) => (operands.includes(k) ? mask | (1 << operands.indexOf(k)) : mask), 0));
     const kSum = new Float64Array(size * slots);
@@ -88,9 +100,24 @@ class SubsetTables {
       const leaf = net.leaves[operands[j]!]!;
       const isLeaf = s === low;
       this.needsGrad[s] = (isLeaf ? 0 : this.needsGrad[s ^ low]!) | (leaf.needsGrad ? 1 : 0);
-      for (let id = 0; id < m; id++) {
-        const inside = holders[id]! & s;
-        if (inside !== 0 && (isLeaf || net.keeps(id, popcount(inside)))) this.present[s * words + (id >>> 5)]! |= 1 << (id & 31);
+      // The rest's indices and the leaf's: one that only one side holds stays (it is held outside
+      // that side, so outside s), unless only the leaf holds it at all; one both hold stays when
+      // network.keeps says so for the operands of s that hold it.
+      for (let w = 0; w < words; w++) {
+        const pl = leafPresent[j * words + w]!;
+        if (isLeaf) {
+          this.present[s * words + w] = pl;
+          continue;
+        }
+        const pr = this.present[(s ^ low) * words + w]!;
+        let union = (pr | pl) & ~lonely[w]!;
+        for (let shared = pr & pl; shared !== 0; ) {
+          const bit = shared & -shared;
+          const id = w * 32 + 31 - Math.clz32(bit);
+          if (!net.keeps(id, popcount(holders[id]! & s))) union &= ~bit;
+          shared ^= bit;
+        }
+        this.present[s * words + w] = union;
       }
       let elements = maskProduct(this.byteProduct, this.present, s * words, s * words, words, true);
       for (let c = 0; c < slots; c++) {
@@ -147,23 +174,25 @@ class SubsetTables {
   }
 }
 
-function popcount(x: number): number {
+export function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
 
-function plainByteProducts(net: Network, words: number): Float64Array {
+/** Per byte of each word of an index bit mask, the product of the plain sizes of its indices (conv indices count 1). */
+export function plainByteProducts(net: Network, words: number): Float64Array {
   const table = new Float64Array(words * 4 * 256);
   for (let w = 0; w < words; w++) {
     for (let p = 0; p < 4; p++) {
-      for (let byte = 0; byte < 256; byte++) {
-        let product = 1;
-        for (let bit = 0; bit < 8; bit++) {
-          const id = w * 32 + p * 8 + bit;
-          if (byte & (1 << bit) && id < net.names.length && net.convSlot[id]! < 0) product *= net.plainSize[id]!;
-        }
-        table[(w * 4 + p) * 256 + byte] = product;
+      const base = (w * 4 + p) * 256;
+      table[base] = 1;
+      // Each byte's product is its lowest bit's size times the product of the bits above it.
+      for (let byte = 1; byte < 256; byte++) {
+        const low = byte & -byte;
+        const id = w * 32 + p * 8 + 31 - Math.clz32(low);
+        const size = id < net.names.length && net.convSlot[id]! < 0 ? net.plainSize[id]! : 1;
+        table[base + byte] = table[base + (byte ^ low)]! * size;
       }
     }
   }
@@ -171,7 +200,7 @@ function plainByteProducts(net: Network, words: number): Float64Array {
 }
 
 /** Product of the plain sizes of the indices in the union of two masks (or in one, when `same`). */
-function maskProduct(table: Float64Array, masks: Uint32Array, at: number, bt: number, words: number, same: boolean): number {
+export function maskProduct(table: Float64Array, masks: Uint32Array, at: number, bt: number, words: number, same: boolean): number {
   let product = 1;
   for (let w = 0; w < words; w++) {
     const u = same ? masks[at + w]! : masks[at + w]! | masks[bt + w]!;
@@ -202,6 +231,9 @@ function additiveSearch(tables: SubsetTables, fits: (s: number) => boolean, opti
   const full = tables.full;
   const best = new Float64Array(full + 1).fill(Infinity);
   const split = new Int32Array(full + 1);
+  // A little above the bound: the known tree's value was summed in another order, and sums past
+  // 2^53 round.
+  const bound = (options.bound ?? Infinity) * (1 + 1e-9);
   for (let s = 1; s <= full; s++) {
     if (tables.isLeaf(s)) {
       best[s] = 0;
@@ -211,16 +243,19 @@ function additiveSearch(tables: SubsetTables, fits: (s: number) => boolean, opti
       checkCancel(options.signal);
       if (performance.now() > options.deadline) throw new OutOfTimeError();
     }
-    if (!fits(s)) continue;
+    if (!fits(s) || (s !== full && tables.elements[s]! > bound)) continue;
     const low = s & -s;
     const rest = s ^ low;
     let bestHere = Infinity;
     let splitHere = 0;
+    // Every step costs at least the elements of its output, so a split whose halves already cost
+    // more than the best so far less that cannot win.
+    const floor = tables.elements[s]!;
     for (let sub = (rest - 1) & rest; ; sub = (sub - 1) & rest) {
       const a = low | sub;
       const b = rest ^ sub;
       const base = best[a]! + best[b]!;
-      if (base < bestHere) {
+      if (base + floor < bestHere) {
         const total = base + tables.stepCost(options.objective, a, b);
         if (total < bestHere) {
           bestHere = total;
@@ -229,7 +264,8 @@ function additiveSearch(tables: SubsetTables, fits: (s: number) => boolean, opti
       }
       if (sub === 0) break;
     }
-    best[s] = bestHere;
+    // A subtree that costs more than the known tree is in no better tree.
+    best[s] = bestHere > bound && s !== full ? Infinity : bestHere;
     split[s] = splitHere;
   }
   const build = (s: number): PlanTree | null => {

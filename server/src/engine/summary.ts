@@ -3,7 +3,7 @@
  * the CLI prints, hovers show and users paste into bug reports.
  */
 import { BEYOND_EXACT } from './exact.js';
-import type { Exactness, FigureName, Plan } from './plan.js';
+import type { Exactness, FigureName, Optimality, Plan } from './plan.js';
 
 const UNITS = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
 
@@ -123,13 +123,20 @@ export function formatCompression(figures: DesignFigures): string | null {
   return `${compressionExact(figures) ? '' : APPROXIMATE}${formatPercent(figures.compression)} params`;
 }
 
+/** A plan's guarantee in words (docs/semantics.md section 4): "optimal", "optimal among trees without outer products", or heuristic. */
+export function formatGuarantee(optimality: Optimality | null): string {
+  if (optimality === 'all trees') return 'optimal';
+  if (optimality === 'trees without outer products') return 'optimal among trees without outer products';
+  return 'heuristic, not proven optimal';
+}
+
 export function planSummary(plan: Plan): string {
   const lines: string[] = [];
   const label = (name: string, value: string) => lines.push(`  ${name.padEnd(22)}${value}`);
   label('Expression:', plan.expression);
   label('Shapes:', plan.shapes.map(formatShape).join(', '));
   label('Output shape:', formatShape(plan.outputShape));
-  label('Objective:', `${plan.objective} (${plan.optimal ? 'optimal' : 'heuristic, not proven optimal'})`);
+  label('Objective:', `${plan.objective} (${formatGuarantee(plan.optimality)})`);
   const exact = (name: FigureName) => isExactFigure(plan, name);
   const figure = (value: number, name: FigureName) => formatFigure(value, exact(name));
   const versus = (baseline: number, name: FigureName) => formatRatio(baseline, plan.macs, exact(name) && exact('macs'));

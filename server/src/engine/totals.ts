@@ -4,7 +4,7 @@
  * the next layer starts.
  */
 import { exactness } from './exact.js';
-import type { Exactness, Plan } from './plan.js';
+import type { Exactness, Optimality, Plan } from './plan.js';
 
 export interface PlanTotals extends Exactness {
   readonly layers: number;
@@ -28,6 +28,8 @@ export interface PlanTotals extends Exactness {
   readonly compression: number | null;
   /** True when every layer's plan is proven optimal. */
   readonly optimal: boolean;
+  /** The weakest guarantee of the layers' plans: null when one is heuristic. */
+  readonly optimality: Optimality | null;
 }
 
 export function sumPlans(plans: readonly Plan[]): PlanTotals {
@@ -48,7 +50,7 @@ export function sumPlans(plans: readonly Plan[]): PlanTotals {
   };
   const compression = figures.denseParams ? figures.params / figures.denseParams : null;
   // Sums of exact figures may reach 2^53; a layer's flagged figure makes its sum flagged too.
-  return { layers: plans.length, ...figures, compression, ...exactness(figures), optimal: plans.every((p) => p.optimal) };
+  return { layers: plans.length, ...figures, compression, ...exactness(figures), optimal: plans.every((p) => p.optimal), optimality: weakestOptimality(plans) };
 }
 
 /** A layer of data operands only (a pooling, a sum) has no kernel: a dense network runs it as it is. */
@@ -59,4 +61,9 @@ function hasNoFactor(plan: Plan): boolean {
 function sumOrNull(plans: readonly Plan[], figure: (plan: Plan) => number | null): number | null {
   const values = plans.map(figure);
   return values.every((v) => v !== null) ? values.reduce((total: number, v) => total + v!, 0) : null;
+}
+
+function weakestOptimality(plans: readonly Plan[]): Optimality | null {
+  if (plans.some((p) => p.optimality === null)) return null;
+  return plans.some((p) => p.optimality === 'trees without outer products') ? 'trees without outer products' : 'all trees';
 }

@@ -7,7 +7,7 @@ import { formatPadding } from '../engine/options.js';
 import { BEYOND_EXACT, isExact } from '../engine/exact.js';
 import type { FigureName, Plan } from '../engine/plan.js';
 import type { ConvInfo, IndexInfo } from '../engine/shapes.js';
-import { APPROXIMATE_NOTE, type DesignFigures, formatElements, formatFigure, formatLargestIntermediate, formatParams, formatRatio, formatShape, isExactFigure } from '../engine/summary.js';
+import { APPROXIMATE_NOTE, type DesignFigures, formatElements, formatFigure, formatGuarantee, formatLargestIntermediate, formatParams, formatRatio, formatShape, isExactFigure } from '../engine/summary.js';
 import type { PlanTotals } from '../engine/totals.js';
 import { formatPlanTree } from '../engine/tree-text.js';
 import { isLayerOutput, type Layer, type Network, type SizeConstant, type TensorSource } from '../language/generated/ast.js';
@@ -32,7 +32,7 @@ function planTable(plan: Plan): string {
     const versus = name === 'macs' ? '' : formatRatio(macs, plan.macs, exact && chosenExact);
     return `| ${order} | ${formatFigure(macs, exact)} | ${formatFigure(2 * macs, exact && isExact(2 * macs))} | ${versus} |`;
   };
-  const chosen = `${plan.optimal ? 'optimal' : 'best found (heuristic)'}, objective ${plan.objective}`;
+  const chosen = `${plan.optimality ? formatGuarantee(plan.optimality) : 'best found (heuristic)'}, objective ${plan.objective}`;
   return [
     '| order | MACs | FLOPs | vs. chosen |',
     '| --- | ---: | ---: | ---: |',

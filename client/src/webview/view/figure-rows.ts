@@ -2,8 +2,8 @@
  * The rows of the plan view's figures table, as text: every figure comes from the engine and is
  * written by the engine's formatters, the same ones that hovers, lenses and the CLI use.
  */
-import type { Exactness, FigureName } from '../../../../server/src/engine/plan.js';
-import { formatElements, formatFigure, formatLargestIntermediate, formatParams, formatRatio, isExactFigure } from '../../../../server/src/engine/summary.js';
+import type { Exactness, FigureName, Optimality } from '../../../../server/src/engine/plan.js';
+import { formatElements, formatFigure, formatGuarantee, formatLargestIntermediate, formatParams, formatRatio, isExactFigure } from '../../../../server/src/engine/summary.js';
 import type { Plan, PlanTotals } from '../../protocol.js';
 
 export type Figures = Pick<
@@ -19,10 +19,10 @@ export function figure(f: Exactness, value: number, name: FigureName): string {
 }
 
 /** `noIntermediate`: what the largest intermediate reads when there is none (see formatLargestIntermediate). */
-export function figureRows(f: Figures, optimal: boolean, noIntermediate?: string): FigureRow[] {
+export function figureRows(f: Figures, optimality: Optimality | null, noIntermediate?: string): FigureRow[] {
   const versus = (baseline: number, name: FigureName) => formatRatio(baseline, f.macs, isExactFigure(f, name) && isExactFigure(f, 'macs'));
   const rows: FigureRow[] = [
-    ['FLOPs', `${figure(f, f.flops, 'flops')} (${figure(f, f.macs, 'macs')} MACs), ${optimal ? 'proven optimal' : 'heuristic, not proven optimal'}`],
+    ['FLOPs', `${figure(f, f.flops, 'flops')} (${figure(f, f.macs, 'macs')} MACs), ${optimality ? `proven ${formatGuarantee(optimality)}` : formatGuarantee(null)}`],
     ['Left-to-right', `${figure(f, f.naiveMacs, 'naiveMacs')} MACs, ${versus(f.naiveMacs, 'naiveMacs')} the optimal`],
   ];
   if (f.rebuiltMacs !== null) rows.push(['Rebuilt kernel', `${figure(f, f.rebuiltMacs, 'rebuiltMacs')} MACs, ${versus(f.rebuiltMacs, 'rebuiltMacs')} the optimal`]);

@@ -4,6 +4,7 @@
  */
 import { APPROXIMATE_NOTE, formatCompression, formatRatio, formatShape, isExactFigure } from '../../../../server/src/engine/summary.js';
 import { f32Bytes } from '../../../../server/src/lsp/figures.js';
+import type { Optimality } from '../../../../server/src/engine/plan.js';
 import { isNetworkPlan, type LayerPlanResult, type NetworkPlanResult, type RunReport } from '../../protocol.js';
 import { backendText, checkText } from '../../reports.js';
 import type { FromView, ToView } from '../messages.js';
@@ -54,7 +55,7 @@ function layerPage(result: LayerPlanResult, runnable: boolean): Node[] {
   return [
     el('h1', {}, `layer ${result.layer}`),
     el('p', { class: 'expression' }, el('code', {}, plan.expression)),
-    figures(plan, plan.optimal, [
+    figures(plan, plan.optimality, [
       ['Operands', result.operands.map((o, i) => `${o.name} ${formatShape(plan.shapes[i] ?? [])}`).join(', ')],
       ['Output shape', formatShape(plan.outputShape)],
       ['Objective', `${plan.objective}, planned in ${plan.planMs.toFixed(1)} ms`],
@@ -84,7 +85,7 @@ function networkPage(result: NetworkPlanResult): Node[] {
   );
   return [
     el('h1', {}, `network ${result.network}`),
-    figures(result.totals, result.totals.optimal, [['Layers', String(result.totals.layers)]], 'none: every layer is one step'),
+    figures(result.totals, result.totals.optimality, [['Layers', String(result.totals.layers)]], 'none: every layer is one step'),
     actions(false),
     ...approximateNote(result.totals.exact && result.layers.every(({ plan }) => plan.exact)),
     el('h2', {}, 'Layers'),
@@ -103,8 +104,8 @@ function approximateNote(exact: boolean): HTMLElement[] {
   return exact ? [] : [el('p', { class: 'muted' }, APPROXIMATE_NOTE)];
 }
 
-function figures(f: Figures, optimal: boolean, extra: readonly FigureRow[], noIntermediate?: string): HTMLElement {
-  const rows = [...figureRows(f, optimal, noIntermediate), ...extra];
+function figures(f: Figures, optimality: Optimality | null, extra: readonly FigureRow[], noIntermediate?: string): HTMLElement {
+  const rows = [...figureRows(f, optimality, noIntermediate), ...extra];
   return el('table', { class: 'figures' }, ...rows.map(([name, value]) => el('tr', {}, el('th', {}, name), el('td', {}, value))));
 }
 

@@ -88,7 +88,7 @@ function samplesOnCpu(layers: readonly SampleLayer[], flags: { json?: boolean },
     const output = executePlan(small.plan, inputs);
     const runMs = performance.now() - started;
     const check = compare(output.data, evaluateDirect(small.analysis, inputs).data);
-    return { name: layer.name, expr: layer.expr, plan, macs: plan.macs, naiveMacs: plan.naiveMacs, rebuiltMacs: plan.rebuiltMacs, ...designJson(plan), optimal: plan.optimal, planMs: plan.planMs, runShapes: layer.runShapes, runMs, check, ok: check.relativeError <= TOLERANCE };
+    return { name: layer.name, expr: layer.expr, plan, macs: plan.macs, naiveMacs: plan.naiveMacs, rebuiltMacs: plan.rebuiltMacs, ...designJson(plan), optimal: plan.optimal, optimality: plan.optimality, planMs: plan.planMs, runShapes: layer.runShapes, runMs, check, ok: check.relativeError <= TOLERANCE };
   });
   const ok = rows.every((r) => r.ok);
   if (flags.json) {
