@@ -134,6 +134,35 @@ def blas_probe():
     return {"BLAS_INFO": info, "loaded": loaded_blas(), "probes": probes}
 
 
+def conv_form_probe():
+    """What the CP layer's optimal order costs when every step is a oneDNN convolution: the same
+    plan as the exporter's (X.Us, then Kw, Kh, then Ut), written by hand with 1x1 F.conv2d for
+    the channel contractions and depthwise F.conv2d for the filters, NCHW throughout (no
+    permute copies); against the rebuilt kernel and one F.conv2d, also by hand. Forward +
+    backward at the benchmark's CIFAR-10 size, interleaved rounds. A diagnosis, not an export.
+    """
+    generator = torch.Generator().manual_seed(SEED)
+    x = torch.randn(32, 64, 32, 32, generator=generator)
+    ut, us, kh, kw = (torch.randn(*shape, generator=generator).div_(4).requires_grad_(True) for shape in [(16, 64), (16, 64), (16, 3), (16, 3)])
+
+    def all_conv(x, ut, us, kh, kw):
+        y = F.conv2d(x, us.view(16, 64, 1, 1))
+        y = F.conv2d(y, kw.view(16, 1, 1, 3), padding=(0, 1), groups=16)
+        y = F.conv2d(y, kh.view(16, 1, 3, 1), padding=(1, 0), groups=16)
+        return F.conv2d(y, ut.t().reshape(64, 16, 1, 1))
+
+    def rebuilt(x, ut, us, kh, kw):
+        return F.conv2d(x, torch.einsum("rt,rs,rh,rw->tshw", ut, us, kh, kw), padding=1)
+
+    operands = [x, ut, us, kh, kw]
+    upstream = torch.randn(32, 64, 32, 32, generator=generator)
+    with torch.no_grad():
+        error = ((all_conv(*operands) - rebuilt(*operands)).abs().max() / rebuilt(*operands).abs().max()).item()
+    forms = [lambda *o: all_conv(*o), lambda *o: rebuilt(*o)]
+    [conv, kernel] = time_interleaved(forms, operands, upstream, 3, 15)
+    return {"layer": "cp (CIFAR-10 size, batch 32)", "allConvMs": conv, "rebuiltKernelMs": kernel, "relativeError": error}
+
+
 def loaded_blas():
     """The BLAS shared libraries this process has mapped (Linux), e.g. Debian's reference libblas or OpenBLAS."""
     try:
@@ -178,7 +207,7 @@ def main():
         request = json.load(f)
     torch.set_num_threads(request["threads"])
     generator = torch.Generator().manual_seed(SEED)
-    answer = {"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_probe(), "configs": []}
+    answer = {"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_probe(), "convFormProbe": conv_form_probe(), "configs": []}
     for config in request["configs"]:
         answer["configs"].append({"layers": [time_layer(layer, config, request, generator) for layer in config["layers"]]})
     json.dump(answer, sys.stdout)

@@ -177,6 +177,8 @@ interface TimingAnswer {
   readonly threads: number;
   /** What the torch build multiplies matrices with, and two throughputs that show it. */
   readonly blas: unknown;
+  /** CP's optimal order written by hand as oneDNN convolutions, against the rebuilt kernel: what the exporter's forms leave on the table. */
+  readonly convFormProbe: unknown;
   readonly configs: readonly { readonly layers: readonly MeasuredLayer[] }[];
 }
 
@@ -272,7 +274,8 @@ async function main(): Promise<void> {
     // One Python process times everything, so every figure comes from the same warm interpreter.
     const requestFile = join(work, 'request.json');
     const request = {
-      threads: host.cores,
+      // torch.set_num_threads: the cores, unless CEIN_BENCH_THREADS says otherwise.
+      threads: Number(process.env.CEIN_BENCH_THREADS ?? host.cores),
       profile_rounds: PROFILE_ROUNDS,
       configs: planned.map(({ config, exported }) => ({ profile: config.profile, warmup: config.warmup, rounds: config.rounds, layers: exported.map((e) => e.request) })),
     };
@@ -288,6 +291,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine: { ...host, python: PYTHON, torch: answer.torch, threads: answer.threads, blas: answer.blas, loadAverage: { before: loadBefore, after: loadavg()[0]! } },
       settings: { objective: 'training', dtype: 'float32', profileRounds: PROFILE_ROUNDS, maxGiB: MAX_BYTES / 2 ** 30 },
+      convFormProbe: answer.convFormProbe,
       configs,
     };
     mkdirSync('bench/reports', { recursive: true });
