@@ -44,6 +44,14 @@ describe('cein export FILE.cein', () => {
     expect(cein('export', network, '--layer', 'tt', '--out', layer, '--objective', 'flops').code).toBe(0);
     expect(classes(layer)).toEqual(['tt']);
     expect(readFileSync(layer, 'utf8')).toContain("OBJECTIVE = 'flops'");
+    const json = cein('export', network, '--layer', 'cp', '--out', layer, '--json');
+    expect(json.code).toBe(0);
+    // cp at X[4, 3, 6, 6]: the steps name their forms; the first that meets X is a convolution or a contraction.
+    const summary = JSON.parse(json.stdout) as { out: string; layers: { name: string; objective: string; steps: { spec: string; form: string }[] }[]; networks: string[] };
+    expect(summary.out).toBe(layer);
+    expect(summary.layers.map((l) => [l.name, l.objective, l.steps.length])).toEqual([['cp', 'training', 4]]);
+    expect(summary.networks).toEqual([]);
+    expect(summary.layers[0]!.steps.every((step) => ['einsum', 'unfold-einsum', 'conv1d', 'conv2d'].includes(step.form))).toBe(true);
     const net = join(dir, 'network.py');
     expect(cein('export', network, '--network', 'net', '--out', net).code).toBe(0);
     expect(classes(net)).toEqual(['cp', 'tt', 'pool', 'net']);

@@ -1,21 +1,21 @@
 /**
  * The exported `forward` computes what the CPU float64 executor computes for the same plan
- * (max abs error <= 1e-10 x max|y|, float64): every sample layer at its small run shapes, and
+ * (max abs error <= 1e-10 x max|y|, float64): every layer of samples/ at small sizes, and
  * random expressions with random stride, padding, dilation and modes, multi-way convolutions
  * and diagonals, each under the planner's tree and a random tree (so filter-filter steps, the
  * feature on either side and every step form come up). All cases run in one python process.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportError, exportExpressionToTorch, stepForms, type StepForm } from '../../server/src/engine/export/torch.js';
+import type { ConvOptionsMap } from '../../server/src/engine/options.js';
 import type { Plan } from '../../server/src/engine/plan.js';
 import { planExpression, planFromTree } from '../../server/src/engine/planner.js';
-import { parseConvFlags } from '../../server/src/cli/arguments.js';
-import { readSamples } from '../../server/src/cli/commands/samples.js';
 import { executePlan } from '../../server/src/runtime/cpu/execute.js';
-import { randomExpression, writeExpression, type GeneratedExpression } from '../helpers/expressions.js';
+import { randomExpression, tnnExpression, writeExpression, type GeneratedExpression } from '../helpers/expressions.js';
 import { randomTensor, seeded } from '../helpers/random.js';
 import { randomTree } from '../runtime/evaluate.js';
 import { describeWithTorch, runDriver, Workspace } from './python.js';
+import { sampleLayers } from './sample-layers.js';
 
 interface Case {
   readonly name: string;
@@ -46,7 +46,7 @@ function randomCases(count: number): Case[] {
   const cases: Case[] = [];
   for (let seed = 1; cases.length < 2 * count; seed++) {
     const random = seeded(seed * 13 + 1);
-    let e = randomExpression(seed, { maxOperands: 5, maxPlainSize: 3, maxFeatureSize: 7, maxPlain: 5 });
+    let e = randomExpression(seed, { maxOperands: 5, maxPlainSize: 3, maxFeatureSize: 7, maxPlain: 5, singleOperandConv: 0.1 });
     if (random() < 0.35) e = withDiagonal(e, random);
     const label = `#${seed} ${e.text} ${JSON.stringify(e.shapes)} ${JSON.stringify(e.conv)}`;
     const objective = random() < 0.5 ? 'training' : 'flops';
@@ -57,18 +57,27 @@ function randomCases(count: number): Case[] {
   return cases;
 }
 
-function sampleCases(): Case[] {
-  return readSamples('samples/expressions.json').flatMap((layer) =>
+/** Tensorial layers (TT, TR, CP cores, extra filters along h and w) with random conv options. */
+function tnnCases(count: number): Case[] {
+  return Array.from({ length: count }, (_, i) => {
+    const e = tnnExpression(3 + (i % 5), i + 1, { randomConvOptions: true, batch: 2, spatial: 6 });
+    return { name: `${e.family} #${e.seed} ${e.text} ${JSON.stringify(e.shapes)} ${JSON.stringify(e.conv)}`, plan: planExpression(e.text, e.shapes, { conv: e.conv, objective: 'training' }) };
+  });
+}
+
+/** Every layer of samples/ at small sizes, planned for training and for FLOPs. */
+async function sampleCases(): Promise<Case[]> {
+  return (await sampleLayers({ plain: 3, feature: 6 })).flatMap((layer) =>
     (['training', 'flops'] as const).map((objective) => ({
-      name: `sample ${layer.name} (${objective})`,
-      plan: planExpression(layer.expr, layer.runShapes, { conv: parseConvFlags(layer.options ?? {}), objective }),
+      name: `sample ${layer.name} ${JSON.stringify(layer.shapes)} (${objective})`,
+      plan: planExpression(layer.expr, layer.shapes, { conv: layer.conv, objective }),
     })),
   );
 }
 
 /** A hand-made set where the padding fills as much as each mode allows, in 1D, 2D and 3D. */
 function edgeCases(): Case[] {
-  const make = (text: string, shapes: number[][], conv: Parameters<typeof planExpression>[2]['conv']) => ({ name: `${text} ${JSON.stringify(conv)}`, plan: planExpression(text, shapes, { conv }) });
+  const make = (text: string, shapes: number[][], conv: ConvOptionsMap) => ({ name: `${text} ${JSON.stringify(conv)}`, plan: planExpression(text, shapes, { conv }) });
   return [
     make('bsh,tsh->bth|h', [[2, 3, 4], [2, 3, 3]], { h: { padding: { kind: 'explicit', lo: 3, hi: 3 }, mode: 'reflect' } }),
     make('bsh,tsh->bth|h', [[2, 3, 4], [2, 3, 3]], { h: { padding: { kind: 'explicit', lo: 4, hi: 0 }, mode: 'circular' } }),
@@ -82,9 +91,11 @@ function edgeCases(): Case[] {
   ];
 }
 
+const samples = await sampleCases();
+
 describeWithTorch('exported forward equals the CPU float64 executor', () => {
   const workspace = new Workspace();
-  const cases = [...sampleCases(), ...edgeCases(), ...randomCases(200)];
+  const cases = [...samples, ...edgeCases(), ...tnnCases(20), ...randomCases(200)];
   const results = new Map<string, Result>();
   const forms = new Map<StepForm, number>();
 
@@ -104,9 +115,16 @@ describeWithTorch('exported forward equals the CPU float64 executor', () => {
   }, 600_000);
   afterAll(() => workspace.remove());
 
+  it('the files import torch and nothing else', () => {
+    for (const c of cases.slice(0, 40)) {
+      const imports = exportExpressionToTorch(c.plan).split('\n').filter((line) => /^\s*(import|from)\s/.test(line));
+      expect(imports).toEqual(['import torch', 'import torch.nn.functional as F']);
+    }
+  });
+
   it('has at least 200 random expressions and every step form among the cases', () => {
     expect(cases.filter((c) => c.name.startsWith('#')).length).toBeGreaterThanOrEqual(200);
-    for (const form of ['einsum', 'conv1d', 'conv2d', 'conv3d'] as const) expect(forms.get(form) ?? 0, form).toBeGreaterThan(0);
+    for (const form of ['einsum', 'unfold-einsum', 'conv1d', 'conv2d', 'conv3d'] as const) expect(forms.get(form) ?? 0, form).toBeGreaterThan(0);
   });
 
   for (const c of cases) {

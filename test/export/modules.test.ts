@@ -1,23 +1,21 @@
 /**
  * Exported modules: a .cein network's modules compute what the CPU float64 executor computes
- * layer by layer, gradcheck passes for every sample layer family, a few SGD steps lower the
+ * layer by layer, gradcheck passes for every layer of samples/ (tiny sizes), a few SGD steps lower the
  * loss, the initialisation gives the rebuilt kernel the documented variance, and one
  * DistributedDataParallel step on two processes equals one process's step on the whole batch.
  */
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { exportExpressionToTorch, exportModulesToTorch, type TorchProgram } from '../../server/src/engine/export/torch.js';
 import { planExpression } from '../../server/src/engine/planner.js';
-import { analyze } from '../../server/src/engine/shapes.js';
-import { parseSpec } from '../../server/src/engine/notation.js';
-import { parseConvFlags } from '../../server/src/cli/arguments.js';
-import { readSamples } from '../../server/src/cli/commands/samples.js';
 import { torchProgramOf } from '../../server/src/language/export/torch-program.js';
 import { executePlan } from '../../server/src/runtime/cpu/execute.js';
 import type { Tensor } from '../../server/src/runtime/cpu/tensor.js';
 import { parseDocument } from '../language/cein-test-kit.js';
 import { randomTensor, seeded } from '../helpers/random.js';
 import { NETWORK } from './network-sample.js';
-import { describeWithTorch, runDriver, Workspace } from './python.js';
+import { describeWithTorch, PYTHON, runDriver, Workspace } from './python.js';
+import { sampleLayers, type SampleLayer } from './sample-layers.js';
 
 
 /** Real sizes for the initialisation check: 64 -> 64 channels, 3x3, as in the samples. */
@@ -33,20 +31,6 @@ weight C[16, 16, 3, 3]
 layer tucker: Z = conv_einsum("bshw,(r1)t,(r2)s,(r1)(r2)hw->bthw|hw", X, A, Bs, C)
 `;
 
-/** Sizes small enough for gradcheck: plain indices at most 2, conv features at most 5, filters as they are. */
-function tinyShapes(expr: string, shapes: readonly (readonly number[])[], conv: ReturnType<typeof parseConvFlags>): number[][] {
-  const spec = parseSpec(expr).spec!;
-  const terms = spec.inputs.map((term) => term.indices.map((index) => index.name));
-  const convs = new Set(spec.convs.map((c) => c.name));
-  const largest = (name: string) => Math.max(...terms.flatMap((term, k) => term.flatMap((n, i) => (n === name ? [shapes[k]![i]!] : []))));
-  const tiny = terms.map((term, k) => term.map((name, i) => {
-    const size = shapes[k]![i]!;
-    if (!convs.has(name)) return Math.min(size, 2);
-    return size === largest(name) ? Math.min(size, 5) : size;
-  }));
-  return analyze(expr, tiny, conv).analysis ? tiny : shapes.map((s) => [...s]);
-}
-
 async function program(text: string): Promise<TorchProgram> {
   const outcome = torchProgramOf(await parseDocument(text));
   if ('problem' in outcome) throw new Error(outcome.problem);
@@ -61,13 +45,14 @@ interface TrainingResults {
 
 describeWithTorch('exported modules', () => {
   const workspace = new Workspace();
-  const samples = readSamples('samples/expressions.json');
+  let samples: SampleLayer[];
   let network: TorchProgram;
   let networkFile: string;
   let training: TrainingResults;
   let forward: { name: string; error?: number; scale?: number; exception?: string }[];
 
   beforeAll(async () => {
+    samples = await sampleLayers({ plain: 2, feature: 5 });
     network = await program(NETWORK);
     networkFile = workspace.write('network.py', exportModulesToTorch(network));
     const init = await program(INIT_LAYERS);
@@ -92,10 +77,8 @@ describeWithTorch('exported modules', () => {
     ]))]);
 
     const gradcheck = samples.map((layer, i) => {
-      const conv = parseConvFlags(layer.options ?? {});
-      const shapes = tinyShapes(layer.expr, layer.runShapes, conv);
-      const plan = planExpression(layer.expr, shapes, { conv, objective: 'training' });
-      return { name: layer.name, file: workspace.write(`sample${i}.py`, exportExpressionToTorch(plan)), shapes };
+      const plan = planExpression(layer.expr, layer.shapes, { conv: layer.conv, objective: 'training' });
+      return { name: layer.name, file: workspace.write(`sample${i}.py`, exportExpressionToTorch(plan)), shapes: layer.shapes };
     });
     training = runDriver('check_training.py', [workspace.write('training.json', JSON.stringify({
       gradcheck,
@@ -113,7 +96,13 @@ describeWithTorch('exported modules', () => {
     expect(forward[0]!.error!).toBeLessThanOrEqual(1e-10 * forward[0]!.scale!);
   });
 
-  it('gradcheck passes (float64) for every sample layer family', () => {
+  it('the module file imports torch and nothing else', () => {
+    const imports = exportModulesToTorch(network).split('\n').filter((line) => /^\s*(import|from)\s/.test(line));
+    expect(imports).toEqual(['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F']);
+  });
+
+  it('gradcheck passes (float64) for every layer of samples/ at tiny sizes', () => {
+    expect(samples.length).toBeGreaterThanOrEqual(15);
     expect(Object.keys(training.gradcheck).length).toBe(samples.length);
     for (const [name, result] of Object.entries(training.gradcheck)) {
       expect(result.exception, name).toBeUndefined();
@@ -136,6 +125,30 @@ describeWithTorch('exported modules', () => {
       expect(result.meanSquare! / target, name).toBeGreaterThan(0.85);
       expect(result.meanSquare! / target, name).toBeLessThan(1.15);
     }
+  });
+
+  it('a weight two layers of a network share is one parameter; `class` and `in` become identifiers', async () => {
+    const shared = await program(`input X[2, 3, 5]
+network class(X) {
+  weight in[3, 3]
+  layer a: Y1 = conv_einsum("bsh,ts->bth", X, in)
+  layer b: Y2 = conv_einsum("bsh,ts->bth", Y1, in)
+}
+`);
+    const file = workspace.write('shared.py', exportModulesToTorch(shared));
+    const script = [
+      'import importlib.util, json, torch',
+      `spec = importlib.util.spec_from_file_location('shared', ${JSON.stringify(file)}); m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)`,
+      'net = m.class_().double(); x = torch.randn(2, 3, 5, dtype=torch.float64); w = net.a.in_',
+      "expected = torch.einsum('ts,bsh->bth', w, torch.einsum('ts,bsh->bth', w, x))",
+      'print(json.dumps([[n for n, _ in net.named_parameters()], net.a.in_ is net.b.in_, float((net(x) - expected).abs().max())]))',
+    ].join('\n');
+    const run = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const [names, same, error] = JSON.parse(run.stdout) as [string[], boolean, number];
+    expect(names).toEqual(['a.in_']);
+    expect(same).toBe(true);
+    expect(error).toBeLessThan(1e-12);
   });
 
   it('DistributedDataParallel on two processes takes the same step as one process on the whole batch', () => {

@@ -3,7 +3,8 @@
  * python process (a torch import takes seconds): the test writes files into a temporary folder,
  * a driver script checks them all and prints one JSON document.
  *
- * Without torch, a suite fails in CI (CI=true) and is skipped loudly elsewhere.
+ * Without torch, a suite fails in CI (CI=true, or CEIN_REQUIRE_TORCH=1 as .ci/run sets) and is
+ * skipped loudly elsewhere.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,7 +30,7 @@ const problem = torchProblem();
 export function describeWithTorch(name: string, body: () => void): void {
   if (!problem) {
     describe(name, body);
-  } else if (process.env.CI === 'true') {
+  } else if (process.env.CI === 'true' || process.env.CEIN_REQUIRE_TORCH === '1') {
     describe(name, () => it('needs python3 with torch and numpy', () => {
       throw new Error(problem);
     }));

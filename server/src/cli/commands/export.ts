@@ -5,7 +5,8 @@
  *   (all of them when neither is given).
  * The output path is checked first and written at once at the end, so bad input writes nothing.
  */
-import { ExportError, exportExpressionToTorch, exportModulesToTorch } from '../../engine/export/torch.js';
+import { ExportError, exportExpressionToTorch, exportModulesToTorch, stepForms } from '../../engine/export/torch.js';
+import type { Plan } from '../../engine/plan.js';
 import type { TorchProgram } from '../../engine/export/program.js';
 import { planAnalysis } from '../../engine/planner.js';
 import type { Objective } from '../../engine/options.js';
@@ -35,18 +36,29 @@ export async function exportCommand(file: string | undefined, flags: ExportFlags
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const code = file !== undefined ? await exportFile(file, flags) : exportExpression({ ...flags, expr: flags.expr! });
+  const { code, summary } = file !== undefined ? await exportFile(file, flags) : exportExpression({ ...flags, expr: flags.expr! });
   try {
     writeFileAtomic(flags.out, new TextEncoder().encode(code));
   } catch (e) {
     process.stderr.write(`error: ${(e as Error).message}\n`);
     return 1;
   }
-  process.stdout.write(`wrote ${flags.out}\n`);
+  process.stdout.write(flags.json ? `${JSON.stringify({ out: flags.out, ...summary }, null, 2)}\n` : `wrote ${flags.out}\n`);
   return 0;
 }
 
-function exportExpression(flags: ExportFlags & { expr: string }): string {
+interface Exported {
+  readonly code: string;
+  /** What `--json` prints besides the path: per layer its plan's MACs and each step's form. */
+  readonly summary: Record<string, unknown>;
+}
+
+function planSummary(plan: Plan): Record<string, unknown> {
+  const forms = stepForms(plan);
+  return { objective: plan.objective, macs: plan.macs, steps: plan.steps.map((step, i) => ({ spec: step.spec, form: forms[i] })) };
+}
+
+function exportExpression(flags: ExportFlags & { expr: string }): Exported {
   if (flags.layer !== undefined || flags.network !== undefined) throw new UsageError('--layer and --network choose from a .cein file; with --expr there is one expression');
   if (flags.shapes === undefined) throw new UsageError('--expr needs --shapes, e.g. --shapes 8x64x32x32,16x64');
   const shapes = parseShapes(flags.shapes);
@@ -54,10 +66,10 @@ function exportExpression(flags: ExportFlags & { expr: string }): string {
   const { analysis, warnings } = analyzeLayer(flags.expr, shapes, options);
   if (warnings.length > 0) process.stderr.write(`${formatProblems(flags.expr, warnings)}\n`);
   const plan = forExpression(flags.expr, () => planAnalysis(analysis, options));
-  return generated(() => exportExpressionToTorch(plan, { settings: settingsText(flags) }), flags.expr);
+  return { code: generated(() => exportExpressionToTorch(plan, { settings: settingsText(flags) }), flags.expr), summary: planSummary(plan) };
 }
 
-async function exportFile(file: string, flags: ExportFlags): Promise<string> {
+async function exportFile(file: string, flags: ExportFlags): Promise<Exported> {
   const stray = EXPRESSION_ONLY.filter((key) => flags[key] !== undefined);
   if (stray.length > 0) throw new UsageError(`${stray.map(flagName).join(', ')} go${stray.length === 1 ? 'es' : ''} with --expr; a .cein file states shapes and options in its layers`);
   const { document } = await loadCeinFile(file);
@@ -69,7 +81,10 @@ async function exportFile(file: string, flags: ExportFlags): Promise<string> {
   if ('problem' in outcome) throw new UsageError(/^\d+:\d+:/.test(outcome.problem) ? `${file}:${outcome.problem}` : `${outcome.problem} in ${file}`);
   const program: TorchProgram = outcome.program;
   if (program.layers.length === 0) throw new UsageError(`${file} has no layers to export`);
-  return generated(() => exportModulesToTorch(program), file);
+  return {
+    code: generated(() => exportModulesToTorch(program), file),
+    summary: { layers: program.layers.map((layer) => ({ name: layer.name, ...planSummary(layer.plan) })), networks: program.networks.map((network) => network.name) },
+  };
 }
 
 /** The generator's refusals (e.g. a step with more than 52 indices) are bad input: exit 2. */

@@ -14,22 +14,36 @@
  *   side is zero-padded by Kb-1 on both sides and windowed, the right side flipped. One
  *   torch.einsum then sums what the step sums.
  */
-import { formatShape } from '../../runtime/cpu/tensor.js';
+import { formatTerm } from '../notation.js';
+import { formatShape } from '../summary.js';
 import type { PlanStep, StepAxis } from '../plan.js';
 import { EinsumLetters } from './einsum-letters.js';
 
-export type StepForm = 'conv1d' | 'conv2d' | 'conv3d' | 'einsum';
+/** `unfold-einsum`: the general form with convolution windows; `einsum`: with none (plain indices only). */
+export type StepForm = 'conv1d' | 'conv2d' | 'conv3d' | 'einsum' | 'unfold-einsum';
 
 export interface StepBlock {
   readonly form: StepForm;
   /** Lines of Python, without indentation; the last one assigns `output`. */
   readonly lines: readonly string[];
+  /** The output's index names in storage order: the step's own order for the final step, else what is cheapest to make. */
+  readonly layout: readonly string[];
 }
 
-/** One input of the step while its code is built: a Python expression and what it holds. */
+/** A value a step reads: its Python expression and the index names of its dimensions in storage order. */
+export interface StepInput {
+  readonly expr: string;
+  readonly indices: readonly string[];
+}
+
+/**
+ * One input of the step while its code is built: a Python expression, the index name of each
+ * dimension ('' for a window dimension, which has only a letter), its einsum letter and size.
+ */
 interface Side {
   expr: string;
   indices: string[];
+  letters: string[];
   shape: number[];
   changed: boolean;
 }
@@ -40,32 +54,71 @@ const CONV_TEMPORARIES = ['conv_in', 'conv_weight'];
 /** Local names a step block assigns besides its output; callers keep other variables off them. */
 export const STEP_TEMPORARIES: readonly string[] = [...TEMPORARIES, ...CONV_TEMPORARIES];
 
-export function stepBlock(step: PlanStep, inputs: readonly string[], output: string): StepBlock {
+/**
+ * The block of one step. Intermediates need not be stored in the plan's index order: the inputs
+ * come with their layouts, and a step that is not the last one writes its output in the layout
+ * its form makes without a copy (F.convNd's [N, G*T, spatial]) or that keeps the data's order
+ * (einsum: the larger input's kept indices in place, new ones where the summed ones were), so
+ * channels stay ahead of spatial indices and the next convolution needs no copy either.
+ */
+export function stepBlock(step: PlanStep, inputs: readonly StepInput[], output: string, final: boolean): StepBlock {
   const lines: string[] = [];
-  const sides = inputs.map((expr, k): Side => ({ expr, indices: [...step.inputIndices[k]!], shape: [...step.inputShapes[k]!], changed: false }));
   const convAxes = step.axes.filter((axis) => axis.role !== 'plain');
   const letters = new EinsumLetters(step, convAxes.length);
+  const sides = inputs.map((input, k): Side => {
+    const stored = step.inputIndices[k]!;
+    if (input.indices.length !== stored.length || !stored.every((name) => input.indices.includes(name))) {
+      throw new Error(`step ${step.spec}: input ${k + 1} holds ${input.indices.join(',')}, the step expects ${stored.join(',')}`);
+    }
+    const indices = [...input.indices];
+    const shape = indices.map((name) => step.inputShapes[k]![stored.indexOf(name)]!);
+    return { expr: input.expr, indices, letters: indices.map((name) => letters.of(name)), shape, changed: false };
+  });
   sides.forEach((side) => takeDiagonals(side, letters));
   const conv = convMapping(step, sides);
   if (conv) {
     flush(sides, lines);
-    lines.push(...convLines(step, conv, sides, output));
-    return { form: `conv${conv.spatial.length}d` as StepForm, lines };
+    const { lines: convCode, layout } = convLines(step, conv, sides, output, final);
+    lines.push(...convCode);
+    return { form: `conv${conv.spatial.length}d` as StepForm, lines, layout };
   }
+  const layout = final ? [...step.indices] : einsumLayout(step, sides);
   for (const axis of convAxes) {
     if (axis.role === 'correlate') windowCorrelate(step, axis, sides, letters);
     else windowFull(axis, sides, letters);
   }
   flush(sides, lines);
-  const terms = sides.map((side) => side.indices.map((name) => (name.startsWith('\u0000') ? name.slice(1) : letters.of(name))).join(''));
-  const spec = `${terms.join(',')}->${step.indices.map((name) => letters.of(name)).join('')}`;
+  const spec = `${sides.map((side) => side.letters.join('')).join(',')}->${layout.map((name) => letters.of(name)).join('')}`;
   lines.push(`${output} = torch.einsum('${spec}', ${sides.map((side) => side.expr).join(', ')})`);
-  return { form: 'einsum', lines };
+  return { form: convAxes.length > 0 ? 'unfold-einsum' : 'einsum', lines, layout };
 }
 
-/** The comment line of a step: its spec, output shape and MACs. */
-export function stepComment(step: PlanStep, number: number, form: StepForm): string {
-  return `# step ${number}: ${step.spec}  -> ${formatShape(step.outputShape)}, ${step.macs.toLocaleString('en-US')} MACs (${form})`;
+/**
+ * The larger input's kept indices in their order, the other input's new ones where the first
+ * summed index was (after the leading index when none is summed): `bshw,rs` gives `brhw`.
+ */
+function einsumLayout(step: PlanStep, sides: readonly Side[]): string[] {
+  const kept = new Set(step.indices);
+  const elements = (side: Side) => side.shape.reduce((p, n) => p * n, 1);
+  const main = sides.length === 1 || elements(sides[0]!) >= elements(sides[1]!) ? sides[0]! : sides[1]!;
+  const fresh = sides.filter((side) => side !== main).flatMap((side) => side.indices.filter((name) => kept.has(name) && !main.indices.includes(name)));
+  const layout: string[] = [];
+  let placed = false;
+  for (const name of main.indices) {
+    if (kept.has(name)) layout.push(name);
+    else if (!placed) {
+      layout.push(...fresh);
+      placed = true;
+    }
+  }
+  if (!placed) layout.splice(Math.min(1, layout.length), 0, ...fresh);
+  return layout;
+}
+
+/** The comment line of a step: its spec, the output's layout and shape, and its MACs. */
+export function stepComment(step: PlanStep, number: number, block: StepBlock): string {
+  const shape = block.layout.map((name) => step.outputShape[step.indices.indexOf(name)]!);
+  return `# step ${number}: ${step.spec}  -> ${formatTerm(block.layout)} ${formatShape(shape)}, ${step.macs.toLocaleString('en-US')} MACs (${block.form})`;
 }
 
 /** A repeated index in a term (a leaf's diagonal, plain by the notation's rules) is taken first. */
@@ -75,6 +128,7 @@ function takeDiagonals(side: Side, letters: EinsumLetters): void {
   const shape = unique.map((name) => side.shape[side.indices.indexOf(name)]!);
   side.expr = `torch.einsum('${side.indices.map((n) => letters.of(n)).join('')}->${unique.map((n) => letters.of(n)).join('')}', ${side.expr})`;
   side.indices = unique;
+  side.letters = unique.map((name) => letters.of(name));
   side.shape = shape;
   side.changed = true;
 }
@@ -111,9 +165,12 @@ function windowCorrelate(step: PlanStep, axis: StepAxis, sides: Side[], letters:
   feature.shape[dim] = axis.size;
   feature.changed = true;
   const letter = letters.fresh();
-  feature.indices.push(`\u0000${letter}`);
+  feature.indices.push('');
+  feature.letters.push(letter);
   feature.shape.push(k);
-  filter.indices[filter.indices.indexOf(axis.name)] = `\u0000${letter}`;
+  const position = filter.indices.indexOf(axis.name);
+  filter.indices[position] = '';
+  filter.letters[position] = letter;
 }
 
 /** out[ka + kb] = sum a[ka] * b[kb]: a zero-padded by Kb-1 both sides and windowed, b flipped. */
@@ -128,13 +185,25 @@ function windowFull(axis: StepAxis, sides: Side[], letters: EinsumLetters): void
   b.expr = `${b.expr}.flip(${dimB})`;
   b.changed = true;
   const letter = letters.fresh();
-  a.indices.push(`\u0000${letter}`);
+  a.indices.push('');
+  a.letters.push(letter);
   a.shape.push(kb);
-  b.indices[dimB] = `\u0000${letter}`;
+  b.indices[dimB] = '';
+  b.letters[dimB] = letter;
 }
 
 // ---------------------------------------------------------------------------------------------
 // The F.convNd form
+
+/**
+ * A spatial dimension of the convolution: a conv index of the step (`axis`), or a batch index of
+ * the feature carried as a dimension with a kernel of 1, which spares the copy that folding it
+ * into the convolution's batch dimension would make (F.convNd takes one batch dimension).
+ */
+interface SpatialDim {
+  readonly name: string;
+  readonly axis?: StepAxis;
+}
 
 interface ConvMapping {
   readonly featureSide: 0 | 1;
@@ -143,16 +212,17 @@ interface ConvMapping {
   readonly groups: readonly string[];
   readonly channels: readonly string[];
   readonly outChannels: readonly string[];
-  readonly spatial: readonly StepAxis[];
+  /** At most 3, in the feature's storage order. */
+  readonly spatial: readonly SpatialDim[];
 }
 
 function convMapping(step: PlanStep, sides: readonly Side[]): ConvMapping | null {
   if (sides.length !== 2) return null;
-  const spatial = step.axes.filter((axis) => axis.role === 'correlate');
-  if (spatial.length < 1 || spatial.length > 3) return null;
+  const correlated = step.axes.filter((axis) => axis.role === 'correlate');
+  if (correlated.length < 1 || correlated.length > 3) return null;
   if (step.axes.some((axis) => axis.role === 'full')) return null;
-  if (!spatial.every((axis) => axis.kept && axis.feature === spatial[0]!.feature)) return null;
-  const featureSide = spatial[0]!.feature === 'a' ? 0 : 1;
+  if (!correlated.every((axis) => axis.kept && axis.feature === correlated[0]!.feature)) return null;
+  const featureSide = correlated[0]!.feature === 'a' ? 0 : 1;
   const inFeature = (axis: StepAxis) => (featureSide === 0 ? axis.inA : axis.inB);
   const inFilter = (axis: StepAxis) => (featureSide === 0 ? axis.inB : axis.inA);
   const role = new Map<string, 'batch' | 'groups' | 'channels' | 'outChannels'>();
@@ -165,17 +235,23 @@ function convMapping(step: PlanStep, sides: readonly Side[]): ConvMapping | null
   const featureOrder = sides[featureSide]!.indices;
   const filterOrder = sides[1 - featureSide]!.indices;
   const byRole = (r: string, order: readonly string[]) => order.filter((name) => role.get(name) === r);
+  // The first batch index stays the batch; the last ones, as many as free spatial slots, ride along as kernel-1 dimensions.
+  const batch = byRole('batch', featureOrder);
+  const extra = new Set(batch.slice(Math.max(1, batch.length - (3 - correlated.length))));
   return {
     featureSide,
-    batch: byRole('batch', featureOrder),
+    batch: batch.filter((name) => !extra.has(name)),
     groups: byRole('groups', featureOrder),
     channels: byRole('channels', featureOrder),
     outChannels: byRole('outChannels', filterOrder),
-    spatial: featureOrder.flatMap((name) => spatial.filter((axis) => axis.name === name)),
+    spatial: featureOrder.flatMap((name): SpatialDim[] => {
+      const axis = correlated.find((a) => a.name === name);
+      return axis ? [{ name, axis }] : extra.has(name) ? [{ name }] : [];
+    }),
   };
 }
 
-function convLines(step: PlanStep, conv: ConvMapping, sides: readonly Side[], output: string): string[] {
+function convLines(step: PlanStep, conv: ConvMapping, sides: readonly Side[], output: string, final: boolean): { lines: string[]; layout: string[] } {
   const feature = sides[conv.featureSide]!;
   const filter = sides[1 - conv.featureSide]!;
   const sizeIn = (side: Side, name: string) => side.shape[side.indices.indexOf(name)]!;
@@ -183,54 +259,59 @@ function convLines(step: PlanStep, conv: ConvMapping, sides: readonly Side[], ou
   const nGroups = product(feature, conv.groups);
   const nChannels = product(feature, conv.channels);
   const nOut = product(filter, conv.outChannels);
+  // Sizes that can differ from the declared ones at run time (a batch) are read from the input.
+  const runtimeSize = (name: string) => `${feature.expr}.shape[${feature.indices.indexOf(name)}]`;
 
   // Padding: zeros on both sides alike goes to the convolution; anything else is done first.
   let x = feature.expr;
-  const shape = [...feature.shape];
   const convPadding: number[] = [];
-  for (const axis of conv.spatial) {
-    const pad = axis.pad;
-    const dim = feature.indices.indexOf(axis.name);
+  const inputSizes: string[] = [];
+  for (const { name, axis } of conv.spatial) {
+    const pad = axis?.pad;
+    const dim = feature.indices.indexOf(name);
+    let size = feature.shape[dim]!;
     if (pad && pad.mode === 'zeros' && pad.lo === pad.hi) {
       convPadding.push(pad.lo);
     } else {
       if (pad && pad.lo + pad.hi > 0) {
         x = padCall(x, dim, pad.lo, pad.hi, pad.mode);
-        shape[dim]! += pad.lo + pad.hi;
+        size += pad.lo + pad.hi;
       }
       convPadding.push(0);
     }
+    inputSizes.push(axis ? `${size}` : runtimeSize(name));
   }
-  const spatialNames = conv.spatial.map((axis) => axis.name);
+  const spatialNames = conv.spatial.map((dim) => dim.name);
+  const filterSpatial = conv.spatial.filter((dim) => dim.axis).map((dim) => dim.name);
   const featureOrder = [...conv.batch, ...conv.groups, ...conv.channels, ...spatialNames];
-  const filterOrder = [...conv.groups, ...conv.outChannels, ...conv.channels, ...spatialNames];
-  const lines: string[] = [];
-  const spatialSizes = spatialNames.map((name) => shape[feature.indices.indexOf(name)]!);
-  lines.push(`conv_in = ${permuted(x, feature.indices, featureOrder)}.reshape(-1, ${nGroups * nChannels}, ${spatialSizes.join(', ')})`);
-  const kernel = spatialNames.map((name) => sizeIn(filter, name));
-  lines.push(`conv_weight = ${permuted(filter.expr, filter.indices, filterOrder)}.reshape(${nGroups * nOut}, ${nChannels}, ${kernel.join(', ')})`);
-  const n = conv.spatial.length;
+  const filterOrder = [...conv.groups, ...conv.outChannels, ...conv.channels, ...filterSpatial];
+  const kernel = conv.spatial.map(({ name, axis }) => (axis ? sizeIn(filter, name) : 1));
   const tuple = (values: readonly number[]) => (values.length === 1 ? `${values[0]}` : `(${values.join(', ')})`);
   const args = [
-    `stride=${tuple(conv.spatial.map((axis) => axis.stride ?? 1))}`,
+    `stride=${tuple(conv.spatial.map(({ axis }) => axis?.stride ?? 1))}`,
     `padding=${tuple(convPadding)}`,
-    `dilation=${tuple(conv.spatial.map((axis) => axis.dilation ?? 1))}`,
+    `dilation=${tuple(conv.spatial.map(({ axis }) => axis?.dilation ?? 1))}`,
     `groups=${nGroups}`,
   ];
-  lines.push(`${output} = F.conv${n}d(conv_in, conv_weight, ${args.join(', ')})`);
-  // [N, G*T, O...] back to the step's indices: N sizes are read from the input (any batch size).
+  const lines = [
+    `conv_in = ${permuted(x, feature.indices, featureOrder)}.reshape(-1, ${nGroups * nChannels}, ${inputSizes.join(', ')})`,
+    `conv_weight = ${permuted(filter.expr, filter.indices, filterOrder)}.reshape(${nGroups * nOut}, ${nChannels}, ${kernel.join(', ')})`,
+    `${output} = F.conv${conv.spatial.length}d(conv_in, conv_weight, ${args.join(', ')})`,
+  ];
+  // [N, G*T, spatial...] unfolded into the indices, then (the final step only) put in the step's order.
   const outNames = [...conv.batch, ...conv.groups, ...conv.outChannels, ...spatialNames];
   const outSizes = [
-    ...conv.batch.map((name) => `${feature.expr}.shape[${feature.indices.indexOf(name)}]`),
+    ...conv.batch.map(runtimeSize),
     ...conv.groups.map((name) => `${sizeIn(feature, name)}`),
     ...conv.outChannels.map((name) => `${sizeIn(filter, name)}`),
-    ...conv.spatial.map((axis) => `${axis.size}`),
+    ...conv.spatial.map(({ name, axis }) => (axis ? `${axis.size}` : runtimeSize(name))),
   ];
   const reshaped = `${output}.reshape(${outSizes.join(', ')}${outSizes.length === 1 ? ',' : ''})`;
-  const perm = step.indices.map((name) => outNames.indexOf(name));
+  const layout = final ? [...step.indices] : outNames;
+  const perm = layout.map((name) => outNames.indexOf(name));
   const identity = perm.every((p, i) => p === i);
   lines.push(`${output} = ${identity ? reshaped : `${reshaped}.permute(${perm.join(', ')})`}`);
-  return lines;
+  return { lines, layout };
 }
 
 /** `expr` with its dims put in `order` (a no-op left out). */

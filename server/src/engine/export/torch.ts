@@ -9,7 +9,7 @@ import type { TorchLayer, TorchNetwork, TorchOperand, TorchProgram } from './pro
 import { IdentifierScope, MODULE_ATTRIBUTES } from './python-names.js';
 import { PAD_HELPER } from './torch-helpers.js';
 import { initRule } from './torch-init.js';
-import { STEP_TEMPORARIES, stepBlock, stepComment, type StepForm } from './torch-step.js';
+import { STEP_TEMPORARIES, stepBlock, stepComment, type StepBlock, type StepForm } from './torch-step.js';
 
 export { ExportError } from './einsum-letters.js';
 export type { TorchLayer, TorchNetwork, TorchOperand, TorchOperandRole, TorchProgram } from './program.js';
@@ -101,24 +101,31 @@ function localScope(plan: Plan, extra: readonly string[] = []): IdentifierScope 
   return new IdentifierScope([...FILE_NAMES, ...STEP_TEMPORARIES, ...stepNames(plan), ...extra]);
 }
 
+/** Each step's block, inputs named by `operands` (leaves) and `stepN` (intermediates), each read in the layout its step wrote. */
+function planBlocks(plan: Plan, operands: readonly string[]): StepBlock[] {
+  const names = stepNames(plan);
+  const layouts = new Map<number, readonly string[]>();
+  const last = plan.steps.length - 1;
+  return plan.steps.map((step, i) => {
+    const inputs = step.inputs.map((id, k) => ({
+      expr: id < operands.length ? operands[id]! : names[id - operands.length]!,
+      indices: layouts.get(id) ?? step.inputIndices[k]!,
+    }));
+    const block = stepBlock(step, inputs, names[i]!, i === last);
+    layouts.set(step.output, block.layout);
+    return block;
+  });
+}
+
 /** The plan's steps as Python lines, ending in `return`; `operands` are the operands' Python expressions. */
 function forwardBody(plan: Plan, operands: readonly string[]): string[] {
-  const names = stepNames(plan);
-  const valueOf = (id: number) => (id < operands.length ? operands[id]! : names[id - operands.length]!);
-  const lines: string[] = [];
-  plan.steps.forEach((step, i) => {
-    const block = stepBlock(step, step.inputs.map(valueOf), names[i]!);
-    lines.push(stepComment(step, i + 1, block.form), ...block.lines);
-  });
-  lines.push(`return ${names.at(-1)}`);
-  return lines;
+  const lines = planBlocks(plan, operands).flatMap((block, i) => [stepComment(plan.steps[i]!, i + 1, block), ...block.lines]);
+  return [...lines, `return ${stepNames(plan).at(-1)}`];
 }
 
 /** The forms the plan's steps take, e.g. for a summary. */
 export function stepForms(plan: Plan): StepForm[] {
-  const names = stepNames(plan);
-  const valueOf = (id: number) => (id < plan.shapes.length ? `x${id}` : names[id - plan.shapes.length]!);
-  return plan.steps.map((step, i) => stepBlock(step, step.inputs.map(valueOf), names[i]!).form);
+  return planBlocks(plan, plan.shapes.map((_, k) => `x${k}`)).map((block) => block.form);
 }
 
 function planConstants(plan: Plan, indent: string): string[] {
