@@ -21,7 +21,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCeinFile } from '../server/src/cli/cein-file.js';
-import { exportExpressionToTorch } from '../server/src/engine/export/torch.js';
+import { exportExpressionToTorch, stepForms } from '../server/src/engine/export/torch.js';
 import type { Plan, PlanStep } from '../server/src/engine/plan.js';
 import { planExpression } from '../server/src/engine/planner.js';
 import { formatCount, formatRatio } from '../server/src/engine/summary.js';
@@ -139,16 +139,6 @@ function stepAlone(step: PlanStep): Plan | null {
   }
 }
 
-/** How the exported code computes a one-step plan: a PyTorch convolution, unfold windows, or a contraction. */
-function formOf(source: string): string {
-  const body = source.replace(/#.*$/gm, '');
-  const conv = body.match(/\bconv(_transpose)?[123]d\b/)?.[0];
-  if (conv) return `F.${conv}`;
-  if (body.includes('.unfold(')) return 'unfold + einsum';
-  for (const form of ['einsum', 'tensordot', 'matmul']) if (body.includes(form)) return form;
-  return 'other';
-}
-
 function python(args: string[]): string {
   const result = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
   if (result.error) throw new Error(`${PYTHON}: ${result.error.message}`);
@@ -185,7 +175,9 @@ interface TimingAnswer {
 interface StepRow {
   readonly spec: string;
   readonly macs: number;
+  /** How the exporter writes the step (its stepForms). */
   readonly form: string;
+  /** The step exported alone; null when its spec alone plans differently, so it is not timed alone. */
   readonly file: string | null;
 }
 
@@ -202,14 +194,15 @@ function exportLayer(layer: BenchLayer, work: string, profile: boolean) {
   const steps = new Map<BaselineName, StepRow[]>();
   const stepRequests: { order: BaselineName; index: number; file: string; operands: OperandDescription[] }[] = [];
   for (const { name, plan } of profile ? runnable.filter((p) => PROFILED.includes(p.name)) : []) {
+    const forms = stepForms(plan);
     const rows = plan.steps.map((step, index): StepRow => {
+      const form = forms[index]!;
       const alone = stepAlone(step);
-      if (!alone) return { spec: step.spec, macs: step.macs, form: 'not timed: its spec alone plans differently', file: null };
-      const source = exportExpressionToTorch(alone);
+      if (!alone) return { spec: step.spec, macs: step.macs, form, file: null };
       const file = join(work, `${id(name, 'step', index)}.py`);
-      writeFileSync(file, source);
+      writeFileSync(file, exportExpressionToTorch(alone));
       stepRequests.push({ order: name, index, file, operands: stepOperands(plan, step, layer) });
-      return { spec: step.spec, macs: step.macs, form: formOf(source), file };
+      return { spec: step.spec, macs: step.macs, form, file };
     });
     steps.set(name, rows);
   }
