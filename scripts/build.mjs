@@ -20,6 +20,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/runtime/jobs/worker-main.ts'], outfile: 'out/gpu-worker.cjs' }),
   build({ ...common, entryPoints: ['server/src/runtime/jobs/cpu-thread.ts'], outfile: 'out/cpu-thread.cjs' }),
   build({ ...common, entryPoints: ['bench/runtime.ts'], outfile: 'out/bench-runtime.cjs' }),
+  build({ ...common, entryPoints: ['bench/torch.ts'], outfile: 'out/bench-torch.cjs' }),
   // The VS Code extension, its plan view (a browser bundle) and its extension-host test suite.
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'out/extension.cjs', external: ['vscode'], minify: true }),
   build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['client/src/webview/view/main.ts'], outfile: 'out/plan-view.js', minify: true }),

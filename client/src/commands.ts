@@ -1,6 +1,6 @@
 /**
- * The palette commands, and the server's own commands (cein.run, cein.bench, cein.plan, which its
- * code lenses invoke) routed to the same handlers. A palette command acts on the layer at the
+ * The palette commands, and the server's own commands (cein.run, cein.bench, cein.plan, cein.torch,
+ * which its code lenses invoke) routed to the same handlers. A palette command acts on the layer at the
  * cursor; a lens names its layer.
  */
 import * as vscode from 'vscode';
@@ -17,6 +17,7 @@ export const PaletteCommands = {
   bench: 'cein.benchmarkLayer',
   showPlan: 'cein.showPlan',
   exportPlan: 'cein.exportPlan',
+  exportTorch: 'cein.exportTorch',
   selectBackend: SELECT_BACKEND_COMMAND,
   restart: 'cein.restartServer',
   /** The server's "Fit NAME to a budget..." code action runs it with { uri, name }. */
@@ -44,6 +45,7 @@ export function registerCommands(layers: LayerCommands, server: CeinLanguageClie
       PaletteCommands.exportPlan,
       onLayer((target, destination) => layers.exportPlan(target, destination instanceof vscode.Uri ? destination : undefined)),
     ),
+    vscode.commands.registerCommand(PaletteCommands.exportTorch, onLayer((target) => layers.exportTorch(target))),
     vscode.commands.registerCommand(PaletteCommands.selectBackend, selectBackend),
     vscode.commands.registerCommand(PaletteCommands.restart, () => restart(server, output)),
     vscode.commands.registerCommand(PaletteCommands.fitConstant, (target?: unknown) => fitConstant(server, target)),
@@ -60,6 +62,7 @@ export function lensCommands(layers: LayerCommands): Middleware {
       const target: unknown = args[0];
       if (!isServerLayerCommand(command) || !isLayerTarget(target)) return next(command, args);
       if (command === ServerCommands.plan) return layers.showPlan(target);
+      if (command === ServerCommands.torch) return layers.exportTorch(target);
       return layers.act(command === ServerCommands.run ? 'run' : 'bench', target);
     },
   };

@@ -1,10 +1,11 @@
 /**
- * Run, Benchmark, Show Contraction Tree and Export Plan for one layer, whether started from the
+ * Run, Benchmark, Show Contraction Tree, Export Plan and Export as PyTorch Module for one layer
+ * (or network), whether started from the
  * command palette (the layer at the cursor) or from a code lens (the layer the server named).
  * The server does the work; this module adds progress, cancellation, workspace trust and shows
  * the answers.
  */
-import { writeFile } from 'node:fs/promises';
+import { access, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { readBenchAnswer, readRunAnswer, type BenchAnswer, type RunAnswer } from './answers.js';
 import type { BackendStatus } from './backend.js';
@@ -18,9 +19,11 @@ import {
   type LayerTarget,
   type PlanResult,
   type RunReport,
+  type TorchExportAnswer,
 } from './protocol.js';
 import { benchNotification, benchTable, runNotification, runSummary } from './reports.js';
 import { readSettings, type Settings } from './settings.js';
+import { mayWrite, OVERWRITE, torchDestination } from './torch-file.js';
 import { PlanPanel, type PlanRequests } from './webview/plan-panel.js';
 
 /** The arguments the client sends: the target, then the user's settings for the runtime. */
@@ -112,6 +115,28 @@ export class LayerCommands implements PlanRequests, vscode.Disposable {
     await writeFile(file.fsPath, `${JSON.stringify(answer, null, 2)}\n`);
     this.output.info(`plan of ${describeTarget(target)} written to ${file.fsPath}`);
     void vscode.window.showInformationMessage(`cein: plan of ${describeTarget(target)} written to ${vscode.workspace.asRelativePath(file)}`);
+    return file;
+  }
+
+  /**
+   * Writes the layer or network as a PyTorch module next to its .cein file (asking before it
+   * replaces a file) and opens it. Answers the file written.
+   */
+  async exportTorch(target: LayerTarget): Promise<vscode.Uri | undefined> {
+    const answer = await this.request<TorchExportAnswer>(`cein: Exporting ${describeTarget(target)} to PyTorch`, ServerCommands.torch, target);
+    if (answer === undefined) return undefined;
+    const destination = torchDestination(vscode.Uri.parse(target.uri), answer.fileName);
+    if ('problem' in destination) return this.fail(`${ServerCommands.torch} ${describeTarget(target)}`, destination.problem);
+    const file = vscode.Uri.file(destination.path);
+    const exists = await access(destination.path).then(
+      () => true,
+      () => false,
+    );
+    const question = `${vscode.workspace.asRelativePath(file)} exists. Replace it with the PyTorch module of ${describeTarget(target)}?`;
+    if (!(await mayWrite(exists, () => vscode.window.showWarningMessage(question, { modal: true }, OVERWRITE)))) return undefined;
+    await writeFile(destination.path, answer.text);
+    this.output.info(`PyTorch module of ${describeTarget(target)} written to ${destination.path}`);
+    await vscode.window.showTextDocument(file);
     return file;
   }
 

@@ -15,6 +15,7 @@ export const ServerCommands = {
   run: 'cein.run',
   bench: 'cein.bench',
   plan: 'cein.plan',
+  torch: 'cein.torch',
 } as const;
 
 export type ServerCommand = (typeof ServerCommands)[keyof typeof ServerCommands];
@@ -72,6 +73,13 @@ export interface NetworkPlanResult {
 }
 
 export type PlanResult = LayerPlanResult | NetworkPlanResult;
+
+/** `cein.torch`: the layer or network as a Python file that needs only torch, and the name suggested for it. */
+export interface TorchExportAnswer {
+  readonly target: string;
+  readonly fileName: string;
+  readonly text: string;
+}
 
 /** Max abs error against the float64 reference, and that relative to max |reference|. */
 export interface ErrorCheck {

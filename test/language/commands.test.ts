@@ -9,8 +9,8 @@ import { parseDocument, services, SMALL_CP } from './cein-test-kit.js';
 const execute = (name: string, target: unknown) => services.shared.lsp.ExecuteCommandHandler!.executeCommand(name, [target], CancellationToken.None);
 
 describe('commands', () => {
-  test('the server offers cein.plan, cein.run, cein.bench and cein.fit', () => {
-    expect([...services.shared.lsp.ExecuteCommandHandler!.commands].sort()).toEqual(['cein.bench', 'cein.fit', 'cein.plan', 'cein.run']);
+  test('the server offers cein.plan, cein.run, cein.bench, cein.fit and cein.torch', () => {
+    expect([...services.shared.lsp.ExecuteCommandHandler!.commands].sort()).toEqual(['cein.bench', 'cein.fit', 'cein.plan', 'cein.run', 'cein.torch']);
   });
 
   test('cein.plan on a layer answers the plan as JSON', async () => {

@@ -22,6 +22,7 @@ describe('code lens', () => {
       { line: 7, title: 'Run', command: 'cein.run', arguments: [{ uri, layer: 'cp' }] },
       { line: 7, title: 'Benchmark', command: 'cein.bench', arguments: [{ uri, layer: 'cp' }] },
       { line: 7, title: 'Show plan', command: 'cein.plan', arguments: [{ uri, layer: 'cp' }] },
+      { line: 7, title: 'PyTorch', command: 'cein.torch', arguments: [{ uri, layer: 'cp' }] },
     ]);
   });
 
@@ -29,8 +30,11 @@ describe('code lens', () => {
     // 24 + 40 MACs = 128 FLOPs (see hover.test.ts). A and B are each their layer's whole kernel: 100 %.
     const source = 'input X[2, 3]\nweight A[3, 4]\nweight B[4, 5]\nnetwork n(X) {\n  layer a: Y1 = conv_einsum("ij,jk->ik", X, A)\n  layer b: Y2 = conv_einsum("ik,kl->il", Y1, B)\n}\n';
     const found = await lenses(source);
-    expect(found.filter((l) => l.line === 3).map((l) => l.title)).toEqual(['2 layers · 128 FLOPs · same as left-to-right · 100 % params · peak 40 B', 'Show plan']);
+    expect(found.filter((l) => l.line === 3).map((l) => l.title)).toEqual(['2 layers · 128 FLOPs · same as left-to-right · 100 % params · peak 40 B', 'Show plan', 'PyTorch']);
+    const uri = found.find((l) => l.arguments)!.arguments![0].uri;
+    expect(found.find((l) => l.line === 3 && l.title === 'PyTorch')).toEqual({ line: 3, title: 'PyTorch', command: 'cein.torch', arguments: [{ uri, network: 'n' }] });
     expect(found.find((l) => l.line === 4 && l.title === 'Run')?.arguments?.[0]).toEqual(expect.objectContaining({ network: 'n', layer: 'a' }));
+    expect(found.find((l) => l.line === 4 && l.title === 'PyTorch')).toEqual({ line: 4, title: 'PyTorch', command: 'cein.torch', arguments: [{ uri, network: 'n', layer: 'a' }] });
   });
 
   test('sizes of 2^31 and more: exact figures, and ≈ with the note beyond 2^53', async () => {

@@ -128,11 +128,20 @@ layer cp: Y = conv_einsum("bshw,rt,rs,rh,rw->bthw|hw", X, Ut, Us, Kh, Kw)
     expect((await lensTitles(cpUri))[0]).toMatch(/FLOPs/);
   });
 
-  it('shows a code lens with the FLOPs and the Run / Benchmark / Show plan actions', async () => {
+  it('shows a code lens with the FLOPs and the Run / Benchmark / Show plan / PyTorch actions', async () => {
     const lenses = await client.request<CodeLens[] | null>('textDocument/codeLens', { textDocument: { uri } });
     const titles = (lenses ?? []).map((l) => l.command?.title ?? '');
     expect(titles.some((t) => t.startsWith('6,480 FLOPs')), titles.join(' | ')).toBe(true);
-    for (const action of ['Run', 'Benchmark', 'Show plan']) expect(titles).toContain(action);
+    for (const action of ['Run', 'Benchmark', 'Show plan', 'PyTorch']) expect(titles).toContain(action);
+  });
+
+  it('answers cein.torch with the layer as a PyTorch module and the name of its file', async () => {
+    const answer = await client.request<Record<string, any>>('workspace/executeCommand', { command: 'cein.torch', arguments: [{ uri, layer: 'conv' }] });
+    expect(answer.target).toBe('layer conv');
+    expect(answer.fileName).toMatch(/_conv\.py$/);
+    // W is declared [4, 3, 3, 3]: a parameter of that shape.
+    expect(answer.text).toMatch(/class conv\(nn\.Module\)/);
+    expect(answer.text).toContain('nn.Parameter(torch.empty(4, 3, 3, 3))');
   });
 
   it('shows the output shape as an inlay hint', async () => {

@@ -1,6 +1,6 @@
 /**
  * Above each layer and network: what it costs ("1.180G FLOPs · 64.0x fewer than left-to-right ·
- * 3.4 % params · peak 8.00 MiB") and the actions Run, Benchmark and Show plan.
+ * 3.4 % params · peak 8.00 MiB") and the actions Run, Benchmark, Show plan and PyTorch (export).
  */
 import { AstUtils, type LangiumDocument } from 'langium';
 import type { CodeLensProvider } from 'langium/lsp';
@@ -69,7 +69,11 @@ function actions(range: Range, target: CommandTarget, runnable: boolean): CodeLe
   const run = runnable
     ? [lens(range, { title: 'Run', command: CeinCommands.run, arguments: [target] }), lens(range, { title: 'Benchmark', command: CeinCommands.bench, arguments: [target] })]
     : [];
-  return [...run, lens(range, { title: 'Show plan', command: CeinCommands.plan, arguments: [target] })];
+  return [
+    ...run,
+    lens(range, { title: 'Show plan', command: CeinCommands.plan, arguments: [target] }),
+    lens(range, { title: 'PyTorch', command: CeinCommands.torch, arguments: [target] }),
+  ];
 }
 
 function lens(range: Range, command: Command): CodeLens {

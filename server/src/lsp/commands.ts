@@ -1,7 +1,8 @@
 /**
  * The commands behind the code lenses. `cein.plan` answers with the plan as JSON;
  * `cein.run` and `cein.bench` hand the planned layer to a LayerRunner (see run-hook.ts);
- * `cein.fit` fits a `let` constant to a budget (the editor's "Fit NAME to a budget..." action).
+ * `cein.fit` fits a `let` constant to a budget (the editor's "Fit NAME to a budget..." action);
+ * `cein.torch` answers the layer or network as a PyTorch module (see torch-command.ts).
  */
 import { AstUtils, DocumentState, URI, type LangiumDocument } from 'langium';
 import { AbstractExecuteCommandHandler, type ExecuteCommandAcceptor, type LangiumSharedServices } from 'langium/lsp';
@@ -12,12 +13,14 @@ import type { CeinServices } from '../language/cein-module.js';
 import { isLayer, isNetwork, isSizeConstant, type CeinFile, type Layer, type Network, type Statement } from '../language/generated/ast.js';
 import { guarded } from './guard.js';
 import { readRuntimeSettings, type LayerRunner, type LayerRunRequest, type RuntimeSettings } from './run-hook.js';
+import { exportTorch, type TorchExportAnswer } from './torch-command.js';
 
 export const CeinCommands = {
   run: 'cein.run',
   bench: 'cein.bench',
   plan: 'cein.plan',
   fit: 'cein.fit',
+  torch: 'cein.torch',
 } as const;
 
 /** `cein.fit`: fit the constant `name` of a document to a budget (see language/fitting/fit.ts). */
@@ -63,6 +66,7 @@ export class CeinCommandHandler extends AbstractExecuteCommandHandler {
   override registerCommands(accept: ExecuteCommandAcceptor): void {
     accept(CeinCommands.plan, ([target], token) => guarded('cein.plan', failure('planning failed'), () => this.plan(target, token)));
     accept(CeinCommands.fit, ([request], token) => guarded('cein.fit', failure('fitting failed'), () => this.fit(request, token)));
+    accept(CeinCommands.torch, ([target], token) => guarded('cein.torch', failure('export failed'), () => this.torch(target, token)));
     accept(CeinCommands.run, ([target, settings], token) => guarded('cein.run', failure('run failed'), () => this.run('run', target, readRuntimeSettings(settings), token)));
     accept(CeinCommands.bench, ([target, settings], token) => guarded('cein.bench', failure('benchmark failed'), () => this.run('bench', target, readRuntimeSettings(settings), token)));
   }
@@ -83,6 +87,12 @@ export class CeinCommandHandler extends AbstractExecuteCommandHandler {
     if ('problem' in outcome) return failure(outcome.problem.message);
     const types = typing.layerTypes(node)!;
     return { layer: node.name, operands: types.operands.map((o) => ({ name: o.name, shape: o.shape })), plan: outcome.plan };
+  }
+
+  private async torch(target: CommandTarget, token: CancellationToken): Promise<TorchExportAnswer | CommandFailure> {
+    const found = await this.find(target, token);
+    if ('error' in found) return found;
+    return exportTorch(found.document, found.node);
   }
 
   private async run(kind: LayerRunRequest['kind'], target: CommandTarget, runtime: RuntimeSettings, token: CancellationToken): Promise<unknown> {
@@ -170,21 +180,21 @@ export class CeinCommandHandler extends AbstractExecuteCommandHandler {
    * back to the parser (typing resolves references), nor, at start-up, for the workspace
    * folders to be loaded or a just-opened file's first build.
    */
-  private async find(target: CommandTarget | undefined, token: CancellationToken): Promise<{ services: CeinServices; node: Layer | Network } | CommandFailure> {
+  private async find(target: CommandTarget | undefined, token: CancellationToken): Promise<{ services: CeinServices; document: LangiumDocument; node: Layer | Network } | CommandFailure> {
     const found = await this.linkedDocument(target?.uri, token);
     if ('error' in found) return found;
     const { services, document, file } = found;
     if (!target) return failure('missing target: { uri, layer?, network? }');
     if (target.position && !target.layer && !target.network) {
       const node = nodeAt(file, document.textDocument.offsetAt(target.position));
-      return node ? { services, node } : failure(`no layer or network at line ${target.position.line + 1}`);
+      return node ? { services, document, node } : failure(`no layer or network at line ${target.position.line + 1}`);
     }
     const network = target.network ? file.statements.filter(isNetwork).find((n) => n.name === target.network) : undefined;
     if (target.network && !network) return failure(`no network ${target.network} in ${target.uri}`);
-    if (!target.layer) return network ? { services, node: network } : failure('name a layer or a network');
+    if (!target.layer) return network ? { services, document, node: network } : failure('name a layer or a network');
     const statements: readonly Statement[] = (network ?? file).statements;
     const layer = statements.filter(isLayer).find((l) => l.name === target.layer);
-    return layer ? { services, node: layer } : failure(`no layer ${target.layer} in ${target.network ? `network ${target.network}` : target.uri}`);
+    return layer ? { services, document, node: layer } : failure(`no layer ${target.layer} in ${target.network ? `network ${target.network}` : target.uri}`);
   }
 }
 
