@@ -51,7 +51,7 @@ describe('cein export FILE.cein', () => {
     expect(summary.out).toBe(layer);
     expect(summary.layers.map((l) => [l.name, l.objective, l.steps.length])).toEqual([['cp', 'training', 4]]);
     expect(summary.networks).toEqual([]);
-    expect(summary.layers[0]!.steps.every((step) => ['einsum', 'unfold-einsum', 'conv1d', 'conv2d'].includes(step.form))).toBe(true);
+    expect(summary.layers[0]!.steps.every((step) => ['einsum', 'unfold-einsum', 'conv1d', 'conv2d', 'conv-1x1'].includes(step.form))).toBe(true);
     const net = join(dir, 'network.py');
     expect(cein('export', network, '--network', 'net', '--out', net).code).toBe(0);
     expect(classes(net)).toEqual(['cp', 'tt', 'pool', 'net']);

@@ -124,7 +124,7 @@ describeWithTorch('exported forward equals the CPU float64 executor', () => {
 
   it('has at least 200 random expressions and every step form among the cases', () => {
     expect(cases.filter((c) => c.name.startsWith('#')).length).toBeGreaterThanOrEqual(200);
-    for (const form of ['einsum', 'unfold-einsum', 'conv1d', 'conv2d', 'conv3d'] as const) expect(forms.get(form) ?? 0, form).toBeGreaterThan(0);
+    for (const form of ['einsum', 'unfold-einsum', 'conv1d', 'conv2d', 'conv3d', 'conv-1x1'] as const) expect(forms.get(form) ?? 0, form).toBeGreaterThan(0);
   });
 
   for (const c of cases) {

@@ -1,12 +1,18 @@
 /**
  * One plan step as a block of PyTorch code that computes exactly what the CPU float64 executor
- * computes for it (runtime/cpu/step.ts; docs/semantics.md section 2). Two forms:
+ * computes for it (runtime/cpu/step.ts; docs/semantics.md section 2). Three forms:
  *
  * - `conv`: F.conv1d/2d/3d, when the step is a feature meeting a filter along 1 to 3 conv
  *   indices, all kept, and every other index of the step is a batch index of the feature (N),
  *   an input channel both hold and sum (C), an output channel of the filter (T) or a group index
  *   both hold and keep (G): the feature becomes [N, G*C, spatial], the filter [G*T, C, window],
  *   groups = G. Padding by another mode than zeros, or uneven, is done first with `_pad`.
+ * - `conv-1x1`: the same mapping for a channel contraction, a step with no conv index that sums
+ *   at least one index both inputs hold (`bshw,rs->brhw`): the larger input is the feature, the
+ *   other a matrix of input x output channels, and the feature's batch indices after its channels
+ *   are the convolution's spatial dimensions, all with a kernel of 1. It is the same sum as the
+ *   einsum, but PyTorch runs it on its convolution kernels (oneDNN, cuDNN) instead of a batched
+ *   matrix product through the build's BLAS, which may be the slow reference one.
  * - `einsum`: everything else. Diagonals first (einsum of the repeated letters), then along each
  *   correlate index the feature is padded (`_pad`, its first step only), cut into windows with
  *   `Tensor.unfold` (window d*(K-1)+1, step = the stride) and every d-th window element kept;
@@ -20,7 +26,7 @@ import type { PlanStep, StepAxis } from '../plan.js';
 import { EinsumLetters } from './einsum-letters.js';
 
 /** `unfold-einsum`: the general form with convolution windows; `einsum`: with none (plain indices only). */
-export type StepForm = 'conv1d' | 'conv2d' | 'conv3d' | 'einsum' | 'unfold-einsum';
+export type StepForm = 'conv1d' | 'conv2d' | 'conv3d' | 'conv-1x1' | 'einsum' | 'unfold-einsum';
 
 export interface StepBlock {
   readonly form: StepForm;
@@ -60,8 +66,12 @@ export const STEP_TEMPORARIES: readonly string[] = [...TEMPORARIES, ...CONV_TEMP
  * its form makes without a copy (F.convNd's [N, G*T, spatial]) or that keeps the data's order
  * (einsum: the larger input's kept indices in place, new ones where the summed ones were), so
  * channels stay ahead of spatial indices and the next convolution needs no copy either.
+ *
+ * `leading` names output indices the next step keeps from this output alone (its batch
+ * indices): a convolution puts those of its output channels first, so the next convolution can
+ * fold them into its batch dimension without a copy.
  */
-export function stepBlock(step: PlanStep, inputs: readonly StepInput[], output: string, final: boolean): StepBlock {
+export function stepBlock(step: PlanStep, inputs: readonly StepInput[], output: string, final: boolean, leading: ReadonlySet<string> = new Set()): StepBlock {
   const lines: string[] = [];
   const convAxes = step.axes.filter((axis) => axis.role !== 'plain');
   const letters = new EinsumLetters(step, convAxes.length);
@@ -75,12 +85,13 @@ export function stepBlock(step: PlanStep, inputs: readonly StepInput[], output: 
     return { expr: input.expr, indices, letters: indices.map((name) => letters.of(name)), shape, changed: false };
   });
   sides.forEach((side) => takeDiagonals(side, letters));
-  const conv = convMapping(step, sides);
+  const conv = convMapping(step, sides, leading);
   if (conv) {
     flush(sides, lines);
     const { lines: convCode, layout } = convLines(step, conv, sides, output, final);
     lines.push(...convCode);
-    return { form: `conv${conv.spatial.length}d` as StepForm, lines, layout };
+    const pointwise = conv.spatial.every((dim) => !dim.axis);
+    return { form: pointwise ? 'conv-1x1' : (`conv${conv.spatial.length}d` as StepForm), lines, layout };
   }
   const layout = final ? [...step.indices] : einsumLayout(step, sides);
   for (const axis of convAxes) {
@@ -198,7 +209,9 @@ function windowFull(axis: StepAxis, sides: Side[], letters: EinsumLetters): void
 /**
  * A spatial dimension of the convolution: a conv index of the step (`axis`), or a batch index of
  * the feature carried as a dimension with a kernel of 1, which spares the copy that folding it
- * into the convolution's batch dimension would make (F.convNd takes one batch dimension).
+ * into the convolution's batch dimension would make (F.convNd takes one batch dimension). The
+ * batch indices the feature stores first, ahead of its channels, fold into that dimension as a
+ * view; only those after the channels need a spatial slot.
  */
 interface SpatialDim {
   readonly name: string;
@@ -216,13 +229,13 @@ interface ConvMapping {
   readonly spatial: readonly SpatialDim[];
 }
 
-function convMapping(step: PlanStep, sides: readonly Side[]): ConvMapping | null {
+function convMapping(step: PlanStep, sides: readonly Side[], leading: ReadonlySet<string>): ConvMapping | null {
   if (sides.length !== 2) return null;
   const correlated = step.axes.filter((axis) => axis.role === 'correlate');
-  if (correlated.length < 1 || correlated.length > 3) return null;
+  if (correlated.length > 3) return null;
   if (step.axes.some((axis) => axis.role === 'full')) return null;
   if (!correlated.every((axis) => axis.kept && axis.feature === correlated[0]!.feature)) return null;
-  const featureSide = correlated[0]!.feature === 'a' ? 0 : 1;
+  const featureSide = correlated.length > 0 ? (correlated[0]!.feature === 'a' ? 0 : 1) : largerSide(sides);
   const inFeature = (axis: StepAxis) => (featureSide === 0 ? axis.inA : axis.inB);
   const inFilter = (axis: StepAxis) => (featureSide === 0 ? axis.inB : axis.inA);
   const role = new Map<string, 'batch' | 'groups' | 'channels' | 'outChannels'>();
@@ -235,20 +248,36 @@ function convMapping(step: PlanStep, sides: readonly Side[]): ConvMapping | null
   const featureOrder = sides[featureSide]!.indices;
   const filterOrder = sides[1 - featureSide]!.indices;
   const byRole = (r: string, order: readonly string[]) => order.filter((name) => role.get(name) === r);
-  // The first batch index stays the batch; the last ones, as many as free spatial slots, ride along as kernel-1 dimensions.
   const batch = byRole('batch', featureOrder);
-  const extra = new Set(batch.slice(Math.max(1, batch.length - (3 - correlated.length))));
+  const channels = byRole('channels', featureOrder);
+  // A channel contraction is a convolution only with a channel to sum and a batch index to carry as its spatial dimension.
+  if (correlated.length === 0 && (channels.length === 0 || batch.length < 2)) return null;
+  // The batch indices stored first fold into the batch dimension (at least the first batch index
+  // does); of the others the last ones, as many as free spatial slots, ride along as kernel-1
+  // dimensions. A channel contraction keeps at least one such dimension.
+  const stored = featureOrder.findIndex((name) => role.get(name) !== 'batch');
+  const folded = batch.slice(0, Math.max(1, stored === -1 ? batch.length : stored));
+  if (correlated.length === 0 && folded.length === batch.length) folded.pop();
+  const rest = batch.slice(folded.length);
+  const extra = new Set(rest.slice(Math.max(0, rest.length - (3 - correlated.length))));
+  const outChannels = byRole('outChannels', filterOrder);
   return {
     featureSide,
     batch: batch.filter((name) => !extra.has(name)),
     groups: byRole('groups', featureOrder),
-    channels: byRole('channels', featureOrder),
-    outChannels: byRole('outChannels', filterOrder),
+    channels,
+    outChannels: [...outChannels.filter((name) => leading.has(name)), ...outChannels.filter((name) => !leading.has(name))],
     spatial: featureOrder.flatMap((name): SpatialDim[] => {
       const axis = correlated.find((a) => a.name === name);
       return axis ? [{ name, axis }] : extra.has(name) ? [{ name }] : [];
     }),
   };
+}
+
+/** The input with more elements (the first on a tie): the feature of a channel contraction. */
+function largerSide(sides: readonly Side[]): 0 | 1 {
+  const elements = (side: Side) => side.shape.reduce((p, n) => p * n, 1);
+  return elements(sides[1]!) > elements(sides[0]!) ? 1 : 0;
 }
 
 function convLines(step: PlanStep, conv: ConvMapping, sides: readonly Side[], output: string, final: boolean): { lines: string[]; layout: string[] } {

@@ -111,10 +111,19 @@ function planBlocks(plan: Plan, operands: readonly string[]): StepBlock[] {
       expr: id < operands.length ? operands[id]! : names[id - operands.length]!,
       indices: layouts.get(id) ?? step.inputIndices[k]!,
     }));
-    const block = stepBlock(step, inputs, names[i]!, i === last);
+    const block = stepBlock(step, inputs, names[i]!, i === last, keptAlone(plan, step.output));
     layouts.set(step.output, block.layout);
     return block;
   });
+}
+
+/** The indices of value `id` that the step reading it keeps without the other input (its batch indices there). */
+function keptAlone(plan: Plan, id: number): Set<string> {
+  const reader = plan.steps.find((step) => step.inputs.includes(id));
+  if (!reader || reader.inputs.length !== 2) return new Set();
+  const k = reader.inputs.indexOf(id);
+  const other = new Set(reader.inputIndices[1 - k]!);
+  return new Set(reader.inputIndices[k]!.filter((name) => !other.has(name) && reader.indices.includes(name)));
 }
 
 /** The plan's steps as Python lines, ending in `return`; `operands` are the operands' Python expressions. */
