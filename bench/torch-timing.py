@@ -139,7 +139,8 @@ def conv_form_probe():
     plan as the exporter's (X.Us, then Kw, Kh, then Ut), written by hand with 1x1 F.conv2d for
     the channel contractions and depthwise F.conv2d for the filters, NCHW throughout (no
     permute copies); against the rebuilt kernel and one F.conv2d, also by hand. Forward +
-    backward at the benchmark's CIFAR-10 size, interleaved rounds. A diagnosis, not an export.
+    backward at the benchmark's CIFAR-10 size, interleaved rounds. The exporter writes these
+    forms too (conv-1x1, conv2d): the probe is the hand-written reference its module is held to.
     """
     generator = torch.Generator().manual_seed(SEED)
     x = torch.randn(32, 64, 32, 32, generator=generator)

@@ -167,7 +167,7 @@ interface TimingAnswer {
   readonly threads: number;
   /** What the torch build multiplies matrices with, and two throughputs that show it. */
   readonly blas: unknown;
-  /** CP's optimal order written by hand as oneDNN convolutions, against the rebuilt kernel: what the exporter's forms leave on the table. */
+  /** CP's optimal order written by hand as oneDNN convolutions, against the rebuilt kernel: the reference for the exported module's forms. */
   readonly convFormProbe: unknown;
   readonly configs: readonly { readonly layers: readonly MeasuredLayer[] }[];
 }
