@@ -222,12 +222,17 @@ interface ConvMapping {
   readonly featureSide: 0 | 1;
   /** Index names by role, in the feature's (or for T the filter's) storage order. */
   readonly batch: readonly string[];
+  /** Batch indices of the feature made groups, the filter repeated along them. */
+  readonly repeated: readonly string[];
   readonly groups: readonly string[];
   readonly channels: readonly string[];
   readonly outChannels: readonly string[];
   /** At most 3, in the feature's storage order. */
   readonly spatial: readonly SpatialDim[];
 }
+
+/** The most elements a filter repeated along batch indices made groups may have. */
+const MAX_REPEATED_FILTER = 65536;
 
 function convMapping(step: PlanStep, sides: readonly Side[], leading: ReadonlySet<string>): ConvMapping | null {
   if (sides.length !== 2) return null;
@@ -260,10 +265,18 @@ function convMapping(step: PlanStep, sides: readonly Side[], leading: ReadonlySe
   if (correlated.length === 0 && folded.length === batch.length) folded.pop();
   const rest = batch.slice(folded.length);
   const extra = new Set(rest.slice(Math.max(0, rest.length - (3 - correlated.length))));
+  // Folded batch indices after the first become groups of a convolution, the filter repeated
+  // along them while it stays small: oneDNN runs few wide grouped images much faster than many
+  // narrow ones (TR's ring index: 8 groups of 8 channels rather than N x 8).
+  const filterSide = sides[1 - featureSide]!;
+  const filterElements = filterSide.shape.reduce((p, n) => p * n, 1);
+  const size = (name: string) => sides[featureSide]!.shape[featureOrder.indexOf(name)]!;
+  const repeated = correlated.length > 0 && filterElements * folded.slice(1).reduce((p, name) => p * size(name), 1) <= MAX_REPEATED_FILTER ? folded.slice(1) : [];
   const outChannels = byRole('outChannels', filterOrder);
   return {
     featureSide,
-    batch: batch.filter((name) => !extra.has(name)),
+    batch: batch.filter((name) => !extra.has(name) && !repeated.includes(name)),
+    repeated,
     groups: byRole('groups', featureOrder),
     channels,
     outChannels: [...outChannels.filter((name) => leading.has(name)), ...outChannels.filter((name) => !leading.has(name))],
@@ -285,11 +298,12 @@ function convLines(step: PlanStep, conv: ConvMapping, sides: readonly Side[], ou
   const filter = sides[1 - conv.featureSide]!;
   const sizeIn = (side: Side, name: string) => side.shape[side.indices.indexOf(name)]!;
   const product = (side: Side, names: readonly string[]) => names.reduce((p, name) => p * sizeIn(side, name), 1);
-  const nGroups = product(feature, conv.groups);
+  const heldGroups = product(feature, conv.groups);
   const nChannels = product(feature, conv.channels);
   const nOut = product(filter, conv.outChannels);
   // Sizes that can differ from the declared ones at run time (a batch) are read from the input.
   const runtimeSize = (name: string) => `${feature.expr}.shape[${feature.indices.indexOf(name)}]`;
+  const groupCount = (times: number) => [...conv.repeated.map(runtimeSize), ...(heldGroups * times > 1 || conv.repeated.length === 0 ? [`${heldGroups * times}`] : [])].join(' * ');
 
   // Padding: zeros on both sides alike goes to the convolution; anything else is done first.
   let x = feature.expr;
@@ -312,7 +326,7 @@ function convLines(step: PlanStep, conv: ConvMapping, sides: readonly Side[], ou
   }
   const spatialNames = conv.spatial.map((dim) => dim.name);
   const filterSpatial = conv.spatial.filter((dim) => dim.axis).map((dim) => dim.name);
-  const featureOrder = [...conv.batch, ...conv.groups, ...conv.channels, ...spatialNames];
+  const featureOrder = [...conv.batch, ...conv.repeated, ...conv.groups, ...conv.channels, ...spatialNames];
   const filterOrder = [...conv.groups, ...conv.outChannels, ...conv.channels, ...filterSpatial];
   const kernel = conv.spatial.map(({ name, axis }) => (axis ? sizeIn(filter, name) : 1));
   const tuple = (values: readonly number[]) => (values.length === 1 ? `${values[0]}` : `(${values.join(', ')})`);
@@ -320,17 +334,20 @@ function convLines(step: PlanStep, conv: ConvMapping, sides: readonly Side[], ou
     `stride=${tuple(conv.spatial.map(({ axis }) => axis?.stride ?? 1))}`,
     `padding=${tuple(convPadding)}`,
     `dilation=${tuple(conv.spatial.map(({ axis }) => axis?.dilation ?? 1))}`,
-    `groups=${nGroups}`,
+    `groups=${groupCount(1)}`,
   ];
+  const weight = permuted(filter.expr, filter.indices, filterOrder);
+  const repeatedWeight = conv.repeated.length === 0 ? weight : `${weight}.expand(${[...conv.repeated.map(runtimeSize), ...filterOrder.map(() => '-1')].join(', ')})`;
   const lines = [
-    `conv_in = ${permuted(x, feature.indices, featureOrder)}.reshape(-1, ${nGroups * nChannels}, ${inputSizes.join(', ')})`,
-    `conv_weight = ${permuted(filter.expr, filter.indices, filterOrder)}.reshape(${nGroups * nOut}, ${nChannels}, ${kernel.join(', ')})`,
+    `conv_in = ${permuted(x, feature.indices, featureOrder)}.reshape(-1, ${groupCount(nChannels)}, ${inputSizes.join(', ')})`,
+    `conv_weight = ${repeatedWeight}.reshape(${groupCount(nOut)}, ${nChannels}, ${kernel.join(', ')})`,
     `${output} = F.conv${conv.spatial.length}d(conv_in, conv_weight, ${args.join(', ')})`,
   ];
   // [N, G*T, spatial...] unfolded into the indices, then (the final step only) put in the step's order.
-  const outNames = [...conv.batch, ...conv.groups, ...conv.outChannels, ...spatialNames];
+  const outNames = [...conv.batch, ...conv.repeated, ...conv.groups, ...conv.outChannels, ...spatialNames];
   const outSizes = [
     ...conv.batch.map(runtimeSize),
+    ...conv.repeated.map(runtimeSize),
     ...conv.groups.map((name) => `${sizeIn(feature, name)}`),
     ...conv.outChannels.map((name) => `${sizeIn(filter, name)}`),
     ...conv.spatial.map(({ name, axis }) => (axis ? `${axis.size}` : runtimeSize(name))),
