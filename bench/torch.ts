@@ -139,8 +139,18 @@ function stepAlone(step: PlanStep): Plan | null {
   }
 }
 
+/**
+ * glibc's malloc gives buffers of 32 MiB and more (a batch-32 activation) back to the system on
+ * free and maps fresh pages on the next allocation; in a virtual machine each such page fault
+ * can cost more than the arithmetic (measured: a 64 -> 64 channel 1x1 convolution 44 ms instead
+ * of 1.4 ms), which times the machine's memory mapping, not the evaluation order. These keep
+ * freed memory in the process, as a training loop's steady state does (CEIN_BENCH_MALLOC=system
+ * leaves glibc's defaults).
+ */
+const MALLOC_KEEP = process.env.CEIN_BENCH_MALLOC === 'system' ? {} : { MALLOC_MMAP_MAX_: '0', MALLOC_TRIM_THRESHOLD_: String(2 ** 36) };
+
 function python(args: string[]): string {
-  const result = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const result = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 64 * 2 ** 20, env: { ...process.env, ...MALLOC_KEEP } });
   if (result.error) throw new Error(`${PYTHON}: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`${PYTHON} ${args.join(' ')} failed:\n${result.stderr}`);
   return result.stdout;
@@ -282,7 +292,7 @@ async function main(): Promise<void> {
     const report = {
       benchmark: 'exported PyTorch modules: forward + backward on the CPU, float32',
       date: new Date().toISOString(),
-      machine: { ...host, python: PYTHON, torch: answer.torch, threads: answer.threads, blas: answer.blas, loadAverage: { before: loadBefore, after: loadavg()[0]! } },
+      machine: { ...host, python: PYTHON, torch: answer.torch, threads: answer.threads, blas: answer.blas, malloc: MALLOC_KEEP, loadAverage: { before: loadBefore, after: loadavg()[0]! } },
       settings: { objective: 'training', dtype: 'float32', profileRounds: PROFILE_ROUNDS, maxGiB: MAX_BYTES / 2 ** 30 },
       convFormProbe: answer.convFormProbe,
       configs,

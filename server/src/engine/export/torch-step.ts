@@ -6,7 +6,10 @@
  *   indices, all kept, and every other index of the step is a batch index of the feature (N),
  *   an input channel both hold and sum (C), an output channel of the filter (T) or a group index
  *   both hold and keep (G): the feature becomes [N, G*C, spatial], the filter [G*T, C, window],
- *   groups = G. Padding by another mode than zeros, or uneven, is done first with `_pad`.
+ *   groups = G. Batch indices the feature stores ahead of its channels are a view: the first is
+ *   N, the others groups with the filter repeated along them; batch indices after the channels
+ *   are spatial dimensions with a kernel of 1. Padding by another mode than zeros, or uneven, is
+ *   done first with `_pad`.
  * - `conv-1x1`: the same mapping for a channel contraction, a step with no conv index that sums
  *   at least one index both inputs hold (`bshw,rs->brhw`): the larger input is the feature, the
  *   other a matrix of input x output channels, and the feature's batch indices after its channels
