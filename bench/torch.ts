@@ -142,10 +142,10 @@ function stepAlone(step: PlanStep): Plan | null {
 /**
  * glibc's malloc gives buffers of 32 MiB and more (a batch-32 activation) back to the system on
  * free and maps fresh pages on the next allocation; in a virtual machine each such page fault
- * can cost more than the arithmetic (measured: a 64 -> 64 channel 1x1 convolution 44 ms instead
- * of 1.4 ms), which times the machine's memory mapping, not the evaluation order. These keep
- * freed memory in the process, as a training loop's steady state does (CEIN_BENCH_MALLOC=system
- * leaves glibc's defaults).
+ * can cost more than the arithmetic (measured at one thread: a 64 -> 64 channel 1x1
+ * convolution 44 ms instead of 3 ms), which times the machine's memory mapping, not the
+ * evaluation order. These settings keep freed memory in the process, as a training loop's
+ * steady state does (CEIN_BENCH_MALLOC=system leaves glibc's defaults).
  */
 const MALLOC_KEEP = process.env.CEIN_BENCH_MALLOC === 'system' ? {} : { MALLOC_MMAP_MAX_: '0', MALLOC_TRIM_THRESHOLD_: String(2 ** 36) };
 
