@@ -16,7 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { planExpression } from '../server/src/engine/planner.js';
 import { formatCount, formatRatio } from '../server/src/engine/summary.js';
 import { baselinePlans } from '../server/src/runtime/jobs/baselines.js';
-import { benchLayerJob, gflops, timing } from '../server/src/runtime/jobs/bench-layer.js';
+import { benchLayerJob, gflops, timeRounds, timing } from '../server/src/runtime/jobs/bench-layer.js';
 import type { BenchResult, Timing } from '../server/src/runtime/jobs/types.js';
 import { randomData, seededRandom } from '../server/src/runtime/random.js';
 import { uploadTensor } from '../server/src/runtime/webgpu/buffers.js';
@@ -52,21 +52,13 @@ function layers(size: LayerSize): { name: string; expr: string; shapes: number[]
   ];
 }
 
-/** Times programs on the same inputs in interleaved rounds, so that a busy machine slows all alike. */
+/** Times programs on the same inputs after a warm-up run each, in interleaved rounds in a seeded order that changes every round. */
 async function timeInterleaved(gpu: Gpu, programs: readonly GpuProgram[], buffers: readonly GPUBuffer[], rounds: number): Promise<Timing[]> {
-  const samples: number[][] = programs.map(() => []);
-  for (const program of programs) program.recycle(await program.run(buffers));
-  await gpu.device.queue.onSubmittedWorkDone();
-  for (let r = 0; r < rounds; r++) {
-    for (const [p, program] of programs.entries()) {
-      const started = performance.now();
-      const output = await program.run(buffers);
-      await gpu.device.queue.onSubmittedWorkDone();
-      samples[p]!.push(performance.now() - started);
-      program.recycle(output);
-    }
+  for (const program of programs) {
+    program.recycle(await program.run(buffers));
+    await gpu.device.queue.onSubmittedWorkDone();
   }
-  return samples.map(timing);
+  return (await timeRounds(gpu, programs, buffers, rounds, 1)).map(timing);
 }
 
 async function gemmBenchmark(gpu: Gpu) {
@@ -126,9 +118,12 @@ function summarizeLayer(config: string, name: string, result: BenchResult) {
     return { plan: p.name, flopRatio: p.flopRatio, measuredRatio: measured, goalMet: measured === null ? null : measured >= p.flopRatio / 2, skipped: p.skipped ?? null };
   });
   for (const p of result.plans) {
-    const time = p.time ? `${p.time.medianMs.toFixed(2)} ms (min ${p.time.minMs.toFixed(2)}, max ${p.time.maxMs.toFixed(2)}), ${(p.gflops ?? 0).toFixed(2)} GFLOP/s` : `skipped: ${p.skipped}`;
+    if (p.sameAs) continue;
+    const t = p.time;
+    const time = t ? `${t.medianMs.toFixed(2)} ms (quartiles ${t.q1Ms.toFixed(2)}-${t.q3Ms.toFixed(2)}, min ${t.minMs.toFixed(2)}, max ${t.maxMs.toFixed(2)}), ${(p.gflops ?? 0).toFixed(2)} GFLOP/s` : `skipped: ${p.skipped}`;
     console.log(`    ${p.name.padEnd(15)} ${formatCount(p.macs).padStart(8)} MACs  ${time}${p.check && !p.check.ok ? '  CHECK FAILED' : ''}`);
   }
+  if (result.samePlans) console.log(`    ${result.samePlans}`);
   for (const c of comparisons) {
     if (c.measuredRatio === null) continue;
     console.log(`    optimal vs ${c.plan}: FLOPs ${formatRatio(c.flopRatio, 1)}, measured ${formatRatio(c.measuredRatio, 1)} (goal >= ${formatRatio(c.flopRatio / 2, 1)}: ${c.goalMet ? 'met' : 'MISSED'})`);
