@@ -10,6 +10,9 @@
  *    At CIFAR-10 ResNet sizes (batch scaled down from 128 to 16, for time) left-to-right needs
  *    intermediates over the adapter's limits, so the layers also run at a medium size where
  *    every plan fits.
+ * 3. Fixed costs: the time one more dispatch adds to a plan (a chain of tiny elementwise steps
+ *    against a single one), and reading 2 MiB back through a fresh staging buffer against a
+ *    reused one.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,7 +22,8 @@ import { baselinePlans } from '../server/src/runtime/jobs/baselines.js';
 import { benchLayerJob, gflops, timeRounds, timing } from '../server/src/runtime/jobs/bench-layer.js';
 import type { BenchResult, Timing } from '../server/src/runtime/jobs/types.js';
 import { randomData, seededRandom } from '../server/src/runtime/random.js';
-import { uploadTensor } from '../server/src/runtime/webgpu/buffers.js';
+import { createStagingBuffer, readThrough, uploadTensor } from '../server/src/runtime/webgpu/buffers.js';
+import { readTensor } from '../server/src/runtime/webgpu/readback.js';
 import { acquireGpu, formatAdapter, type Gpu } from '../server/src/runtime/webgpu/device.js';
 import { GpuProgram, type CompileOptions } from '../server/src/runtime/webgpu/program.js';
 import { machine } from './machine.js';
@@ -84,6 +88,52 @@ async function gemmBenchmark(gpu: Gpu) {
   return rows;
 }
 
+const CHAIN_STEPS = 16;
+const OVERHEAD_ROUNDS = 21;
+
+/**
+ * What one more dispatch costs: a plan of CHAIN_STEPS tiny elementwise steps (one dispatch each,
+ * one submission) against a plan of one such step, in interleaved rounds.
+ */
+async function dispatchOverhead(gpu: Gpu) {
+  const operands = CHAIN_STEPS + 1;
+  const letters = Array.from({ length: operands }, () => 'a').join(',');
+  const chain = planExpression(`${letters}->a`, Array.from({ length: operands }, () => [64]));
+  const single = planExpression('a,a->a', [[64], [64]]);
+  const random = seededRandom(3);
+  const buffers = chain.shapes.map((shape, k) => uploadTensor(gpu.device, randomData(shape, random), `operand ${k + 1}`));
+  const programs = [await GpuProgram.compile(gpu, chain), await GpuProgram.compile(gpu, single)];
+  const [chainTime, singleTime] = await timeInterleaved(gpu, programs, buffers, OVERHEAD_ROUNDS);
+  programs.forEach((p) => p.destroy());
+  buffers.forEach((b) => b.destroy());
+  const perDispatchMs = (chainTime!.medianMs - singleTime!.medianMs) / (chain.steps.length - 1);
+  console.log(`  one step: ${singleTime!.medianMs.toFixed(3)} ms; ${chain.steps.length} steps: ${chainTime!.medianMs.toFixed(3)} ms; per extra dispatch ${perDispatchMs.toFixed(3)} ms`);
+  return { chainSteps: chain.steps.length, chain: chainTime, single: singleTime, perDispatchMs };
+}
+
+/** Reading 2 MiB back: a fresh staging buffer per read (as before the pool) against the kept one. */
+async function readbackCost(gpu: Gpu) {
+  const elements = (2 * 2 ** 20) / 4;
+  const buffer = uploadTensor(gpu.device, randomData([elements], seededRandom(4)), 'readback source');
+  const fresh: number[] = [];
+  const reused: number[] = [];
+  await readTensor(gpu.device, buffer, elements);
+  for (let r = 0; r < OVERHEAD_ROUNDS; r++) {
+    let started = performance.now();
+    const staging = createStagingBuffer(gpu.device, elements, 'fresh readback');
+    await readThrough(gpu.device, buffer, elements, staging);
+    staging.destroy();
+    fresh.push(performance.now() - started);
+    started = performance.now();
+    await readTensor(gpu.device, buffer, elements);
+    reused.push(performance.now() - started);
+  }
+  buffer.destroy();
+  const result = { bytes: elements * 4, fresh: timing(fresh), reused: timing(reused) };
+  console.log(`  read back 2 MiB: fresh staging ${result.fresh.medianMs.toFixed(3)} ms (max ${result.fresh.maxMs.toFixed(2)}), reused ${result.reused.medianMs.toFixed(3)} ms (max ${result.reused.maxMs.toFixed(2)})`);
+  return result;
+}
+
 /** numpy's float32 matmul at the same sizes, when python3 with numpy is installed. */
 function numpyMatmul(): { library: string; rows: { n: number; gflops: number }[] } | null {
   const script = [
@@ -140,6 +190,9 @@ async function main(): Promise<void> {
     const numpy = numpyMatmul();
     if (numpy) console.log(`  ${numpy.library} float32 on the CPU: ${numpy.rows.map((r) => `${r.n}: ${r.gflops.toFixed(1)} GFLOP/s`).join(', ')}`);
 
+    console.log('\nfixed costs, median of interleaved runs:');
+    const overhead = { dispatch: await dispatchOverhead(gpu), readback: await readbackCost(gpu) };
+
     const layerRows = [];
     for (const size of SIZES) {
       console.log(`\n${size.config}:`);
@@ -166,6 +219,7 @@ async function main(): Promise<void> {
       limits: { maxStorageBufferBindingSize: gpu.limits.maxStorageBufferBindingSize, maxComputeInvocationsPerWorkgroup: gpu.limits.maxComputeInvocationsPerWorkgroup, maxComputeWorkgroupStorageSize: gpu.limits.maxComputeWorkgroupStorageSize },
       gemm,
       numpy: numpy ? { library: numpy.library, note: 'float32 matmul on the CPU cores (OpenBLAS), for scale', comparison: numpyComparison } : null,
+      overhead,
       layers: layerRows,
       goals: { gemm: gemmGoal, layers: layerGoal },
     };

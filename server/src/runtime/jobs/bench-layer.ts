@@ -12,7 +12,8 @@
 import { executePlan } from '../cpu/execute.js';
 import type { Tensor } from '../cpu/tensor.js';
 import { seededRandom } from '../random.js';
-import { readTensor, uploadTensor } from '../webgpu/buffers.js';
+import { uploadTensor } from '../webgpu/buffers.js';
+import { readTensor } from '../webgpu/readback.js';
 import { formatAdapter, type Gpu } from '../webgpu/device.js';
 import { failOnDeviceLoss } from '../webgpu/executor.js';
 import { GpuLimitError } from '../webgpu/limits.js';
