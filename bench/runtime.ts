@@ -10,7 +10,11 @@
  *    At CIFAR-10 ResNet sizes (batch scaled down from 128 to 16, for time) left-to-right needs
  *    intermediates over the adapter's limits, so the layers also run at a medium size where
  *    every plan fits.
- * 3. Fixed costs: the time one more dispatch adds to a plan (a chain of tiny elementwise steps
+ * 3. Convolution steps: the CP plan's steps (batch 8, 64 channels, 32x32, rank 16) timed one by
+ *    one with the per-step kernel choice and with every step per output; and its depthwise step
+ *    alone, tiled and per output, against the GEMM kernel at about the same MACs. Goal: the
+ *    tiled depthwise step at >= 50 % of the GEMM's GFLOP/s.
+ * 4. Fixed costs: the time one more dispatch adds to a plan (a chain of tiny elementwise steps
  *    against a single one), and reading 2 MiB back through a fresh staging buffer against a
  *    reused one.
  */
@@ -86,6 +90,57 @@ async function gemmBenchmark(gpu: Gpu) {
     buffers.forEach((b) => b.destroy());
   }
   return rows;
+}
+
+const CONV_LAYER = { expr: 'bshw,rt,rs,rh,rw->bthw|hw', shapes: [[8, 64, 32, 32], [16, 64], [16, 64], [16, 3], [16, 3]] };
+/** Depthwise steps as in the CP plan (batch, map, rank), zero-padded to the same size. */
+const DEPTHWISE_SIZES = [
+  [8, 32, 16],
+  [16, 32, 16],
+];
+
+/**
+ * Convolution steps: (a) the CP plan's steps timed one by one, with the per-step kernels and
+ * with every step per output; (b) depthwise steps alone, tiled and per output, against the GEMM
+ * kernel on a square product of about the same MACs, in interleaved rounds.
+ */
+async function convolutionSteps(gpu: Gpu) {
+  const plans = baselinePlans(CONV_LAYER.expr, CONV_LAYER.shapes, {}, ['optimal']);
+  const inputs = { kind: 'random' as const, shapes: CONV_LAYER.shapes, seed: 2 };
+  const chosen = await benchLayerJob(gpu, { plans, inputs, warmup: 2, repeats: 3, check: true });
+  const perOutput = await benchLayerJob(gpu, { plans, inputs, warmup: 2, repeats: 3, kernel: 'per-output' });
+  const planSteps = chosen.plans[0]!.steps!.map((s, i) => {
+    const naive = perOutput.plans[0]!.steps![i]!;
+    return { spec: s.spec, kind: s.kind, macs: s.macs, kernels: s.kernels, gflops: s.gflops, ms: s.time.medianMs, perOutputKernels: naive.kernels, perOutputGflops: naive.gflops, perOutputMs: naive.time.medianMs };
+  });
+  for (const s of planSteps) {
+    console.log(`  ${s.spec.padEnd(18)} ${formatCount(s.macs).padStart(7)} MACs  ${s.kernels}: ${s.gflops.toFixed(2)} GFLOP/s; per output: ${s.perOutputGflops.toFixed(2)} GFLOP/s`);
+  }
+  const depthwise = [];
+  for (const [batch, map, rank] of DEPTHWISE_SIZES) {
+    const step = planExpression('bhwr,rw->bhwr|w', [[batch!, map!, map!, rank!], [rank!, 3]], { conv: { w: { padding: { kind: 'same' } } } });
+    const n = Math.round(Math.cbrt(step.macs));
+    const gemm = planExpression('ik,kj->ij', [[n, n], [n, n]]);
+    const random = seededRandom(6);
+    const stepBuffers = step.shapes.map((shape, k) => uploadTensor(gpu.device, randomData(shape, random), `operand ${k + 1}`));
+    const gemmBuffers = gemm.shapes.map((shape, k) => uploadTensor(gpu.device, randomData(shape, random), `operand ${k + 1}`));
+    const programs = [await GpuProgram.compile(gpu, step), await GpuProgram.compile(gpu, step, { kernel: 'per-output' }), await GpuProgram.compile(gpu, gemm)];
+    const [tiled, naive] = await timeInterleaved(gpu, programs.slice(0, 2), stepBuffers, GEMM_ROUNDS);
+    const [product] = await timeInterleaved(gpu, programs.slice(2), gemmBuffers, GEMM_ROUNDS);
+    programs.forEach((p) => p.destroy());
+    [...stepBuffers, ...gemmBuffers].forEach((b) => b.destroy());
+    const row = {
+      step: `${step.expression} ${step.shapes.map((shape) => shape.join('x')).join(', ')}, padding same`,
+      macs: step.macs,
+      tiledGflops: gflops(step.flops, tiled!.medianMs),
+      perOutputGflops: gflops(step.flops, naive!.medianMs),
+      gemm: `ik,kj->ij at ${n}`,
+      gemmGflops: gflops(gemm.flops, product!.medianMs),
+    };
+    depthwise.push({ ...row, tiledOverPerOutput: row.tiledGflops / row.perOutputGflops, tiledOverGemm: row.tiledGflops / row.gemmGflops });
+    console.log(`  ${row.step}: tiled ${row.tiledGflops.toFixed(2)}, per output ${row.perOutputGflops.toFixed(2)}, ${row.gemm} ${row.gemmGflops.toFixed(2)} GFLOP/s; tiled = ${(100 * row.tiledGflops / row.gemmGflops).toFixed(0)} % of the GEMM (goal >= 50 %)`);
+  }
+  return { layer: CONV_LAYER, check: chosen.plans[0]!.check ?? null, planSteps, depthwise, goalMet: depthwise.every((d) => d.tiledOverGemm >= 0.5) };
 }
 
 const CHAIN_STEPS = 16;
@@ -190,6 +245,9 @@ async function main(): Promise<void> {
     const numpy = numpyMatmul();
     if (numpy) console.log(`  ${numpy.library} float32 on the CPU: ${numpy.rows.map((r) => `${r.n}: ${r.gflops.toFixed(1)} GFLOP/s`).join(', ')}`);
 
+    console.log('\nconvolution steps of the CP plan, each timed alone:');
+    const convolution = await convolutionSteps(gpu);
+
     console.log('\nfixed costs, median of interleaved runs:');
     const overhead = { dispatch: await dispatchOverhead(gpu), readback: await readbackCost(gpu) };
 
@@ -219,9 +277,10 @@ async function main(): Promise<void> {
       limits: { maxStorageBufferBindingSize: gpu.limits.maxStorageBufferBindingSize, maxComputeInvocationsPerWorkgroup: gpu.limits.maxComputeInvocationsPerWorkgroup, maxComputeWorkgroupStorageSize: gpu.limits.maxComputeWorkgroupStorageSize },
       gemm,
       numpy: numpy ? { library: numpy.library, note: 'float32 matmul on the CPU cores (OpenBLAS), for scale', comparison: numpyComparison } : null,
+      convolution,
       overhead,
       layers: layerRows,
-      goals: { gemm: gemmGoal, layers: layerGoal },
+      goals: { gemm: gemmGoal, layers: layerGoal, convolution: { target: 'depthwise steps >= 50 % of the GEMM kernel\'s GFLOP/s at about the same MACs', met: convolution.goalMet, ratios: convolution.depthwise.map((d) => d.tiledOverGemm) } },
     };
     mkdirSync('bench/reports', { recursive: true });
     writeFileSync('bench/reports/runtime.json', `${JSON.stringify(report, null, 2)}\n`);

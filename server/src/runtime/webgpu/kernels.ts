@@ -130,10 +130,10 @@ function invocationLimit(device: DeviceShape): number {
   return Math.min(device.maxInvocations, device.maxWorkgroupSizeX);
 }
 
-/** The tiled convolution kernel: each invocation a block of outputs; on CPU rasterizers one 8-lane vector taking 4 blocks per lane. */
+/** The tiled convolution kernel: each invocation a block of outputs; on CPU rasterizers one 8-lane vector taking 16 blocks per lane. */
 function blockSpreadFor(device: DeviceShape): Spread {
   const limit = invocationLimit(device);
-  return device.software ? { workgroupSize: Math.min(8, limit), perInvocation: 4 } : { workgroupSize: Math.min(64, limit), perInvocation: 1 };
+  return device.software ? { workgroupSize: Math.min(8, limit), perInvocation: 16 } : { workgroupSize: Math.min(64, limit), perInvocation: 1 };
 }
 
 /** Elementwise kernels: 64-invocation workgroups on GPUs; one 8-lane vector taking 32 elements per lane on CPU rasterizers. */

@@ -8,6 +8,11 @@
  * output's storage order, so their reads stay close together. Zero padding stays virtual, the
  * guards moved along the block like the offsets. Stride, dilation and every padding mode are
  * in the loop deltas and the padded copies, as for the other kernels.
+ *
+ * When the only summed loop is the filter's (a depthwise step) and the block's reads overlap
+ * (stride 1, or stride and dilation sharing a factor), the block reads its window of the feature
+ * once into registers, (RUN - 1) * stride + (taps - 1) * dilation + 1 values instead of RUN *
+ * taps, and the taps too; taps, stride and dilation are then part of the kernel's source.
  */
 import type { Loop, StepNest } from '../step-nest.js';
 import {
@@ -32,22 +37,61 @@ import { summedLoops } from './per-output.js';
 /** Outputs per invocation along the blocked loop. */
 export const RUN = 8;
 
-/** Slot 1: (baseA, baseB, blocks, blocked extent); slot 2: (outputs inside the blocked loop's position, blocks along it); guards: bases, limits; then the blocked loop. */
+/** Slot 1: (baseA, baseB, blocks, blocked extent); slot 2: (outputs inside the blocked loop's position, blocks along it); guards: bases, limits; a window's step in A and its guards' step; then the blocked loop. */
 const HEADER = GRID_SLOTS;
 const BLOCKING = GRID_SLOTS + 1;
 
-/** The output loop to block along: one B does not move along and A does, the innermost such (in the output's order); null when none spans two outputs. */
+/** Most taps and window values a block holds in registers. */
+const MAX_TAPS = 16;
+const MAX_WINDOW = 48;
+
+/** A block's reads as a window: output j, tap t reads window value j * stride + t * dilation, one `step` apart in A. */
+export interface Window {
+  readonly taps: number;
+  readonly stride: number;
+  readonly dilation: number;
+  readonly size: number;
+  /** Offset in A between neighbouring window values, and the guards' moves. */
+  readonly step: number;
+  readonly guardSteps: readonly number[];
+}
+
+/** The window of a block of `run` outputs, when the filter's loop is the only summed loop and the window is smaller than the reads it replaces. */
+export function windowOf(layout: PerOutputLayout, blocked: number, run: number): Window | null {
+  const along = layout.out[blocked]!;
+  const filter = layout.k[0];
+  if (layout.k.length !== 1 || !filter || filter.b === 0 || filter.extent > MAX_TAPS || along.a <= 0 || filter.a <= 0) return null;
+  const step = gcd(along.a, filter.a);
+  const [stride, dilation] = [along.a / step, filter.a / step];
+  const size = (run - 1) * stride + (filter.extent - 1) * dilation + 1;
+  if (size >= run * filter.extent || size > MAX_WINDOW) return null;
+  // The guards must move in the same unit steps as the offsets.
+  const guardSteps = along.guards.map((g) => g / stride);
+  if (!guardSteps.every((g, i) => Number.isInteger(g) && g * dilation === filter.guards[i])) return null;
+  return { taps: filter.extent, stride, dilation, size, step, guardSteps };
+}
+
+function gcd(x: number, y: number): number {
+  return y === 0 ? Math.abs(x) : gcd(y, x % y);
+}
+
+/**
+ * The output loop to block along: one B does not move along and A does; of those, the innermost
+ * whose block reads a window (a convolution's output positions), else the innermost. Null when
+ * none spans two outputs.
+ */
 export function blockedLoop(layout: PerOutputLayout): number | null {
-  let best: number | null = null;
-  layout.out.forEach((loop, i) => {
-    if (loop.b === 0 && loop.a !== 0 && loop.extent > 1) best = i;
-  });
-  return best;
+  const candidates = layout.out.flatMap((loop, i) => (loop.b === 0 && loop.a !== 0 && loop.extent > 1 ? [i] : [])).reverse();
+  return candidates.find((i) => windowOf(layout, i, runAlong(layout.out[i]!)) !== null) ?? candidates[0] ?? null;
+}
+
+function runAlong(loop: Loop): number {
+  return Math.min(RUN, 2 ** Math.ceil(Math.log2(loop.extent)));
 }
 
 export function convTiledKernel(nest: StepNest, layout: PerOutputLayout, blocked: number, spread: Spread): KernelSource {
   const along = layout.out[blocked]!;
-  const run = Math.min(RUN, 2 ** Math.ceil(Math.log2(along.extent)));
+  const run = runAlong(along);
   const blocksAlong = Math.ceil(along.extent / run);
   // The blocked loop becomes a loop over blocks: extent / run iterations, deltas times run.
   const coarse: Loop = { extent: blocksAlong, a: along.a * run, b: along.b * run, out: along.out * run, guards: along.guards.map((g) => g * run) };
@@ -61,7 +105,9 @@ export function convTiledKernel(nest: StepNest, layout: PerOutputLayout, blocked
   const perLoop = guarded ? 2 : 1;
   const guardBases = BLOCKING + 1;
   const guardLimits = BLOCKING + 2;
-  const blockedSlot = GRID_SLOTS + (guarded ? 4 : 2);
+  const window = windowOf(layout, blocked, run);
+  const windowSlot = BLOCKING + (guarded ? 3 : 1);
+  const blockedSlot = windowSlot + (window ? 2 : 0);
   const firstOut = blockedSlot + perLoop;
   const firstK = firstOut + perLoop * outLoops.length;
   const slots = firstK + perLoop * layout.k.length;
@@ -95,8 +141,7 @@ export function convTiledKernel(nest: StepNest, layout: PerOutputLayout, blocked
     // Outputs past the loop's end repeat the last valid one's reads, and are not written.
     ...lanes.map((j) => `  let aj${j} = min(${j}, valid - 1) * blockLoop.y;`),
     ...(guarded ? lanes.map((j) => `  let gj${j} = min(${j}, valid - 1) * params.v[${blockedSlot + 1}].${guard!.swizzle};`) : []),
-    ...lanes.map((j) => `  var acc${j} = 0.0;`),
-    ...summedLoops(firstK, layout.k.length, guard?.swizzle ?? null, accumulate),
+    ...(window ? windowSums(window, run, firstK, windowSlot, guard) : [...lanes.map((j) => `  var acc${j} = 0.0;`), ...summedLoops(firstK, layout.k.length, guard?.swizzle ?? null, accumulate)]),
     ...lanes.map((j) => `  if (${j} < valid) { out[${outOffset} + ${j} * blockLoop.w] = acc${j}; }`),
     '}',
     '',
@@ -118,12 +163,34 @@ export function convTiledKernel(nest: StepNest, layout: PerOutputLayout, blocked
     header.push(nest.guards.map((g) => g.base));
     header.push(nest.guards.map((g) => g.limit));
   }
+  if (window) header.push([window.step, 0, 0, 0], [...window.guardSteps]);
+  const shape = window ? `${run}x${window.taps} window ${window.size}` : `${run}`;
   return {
-    label: `conv-tiled ${run} along loop ${blocked + 1} of ${layout.out.length}, ${layout.k.length} summed${guarded ? `, ${guards} guarded` : ''}`,
+    label: `conv-tiled ${shape} along loop ${blocked + 1} of ${layout.out.length}, ${layout.k.length} summed${guarded ? `, ${guards} guarded` : ''}`,
     source,
     workgroupSize: spread.workgroupSize,
     workgroups: workgroupsFor(blocks, spread),
     params: packSlots([...header, ...packLoopSlots([along, ...outLoops, ...layout.k], guarded)]),
     inputs: 2,
   };
+}
+
+/** A block's sums from its window: the taps and the window values loaded once, each output a fixed sum of products. */
+function windowSums(window: Window, run: number, filterSlot: number, windowSlot: number, guard: ReturnType<typeof guardType> | null): string[] {
+  const taps = Array.from({ length: window.taps }, (_, t) => t);
+  const values = Array.from({ length: window.size }, (_, q) => q);
+  // Values past the last valid output's reads may lie past the tensor's end: clamped, and never written.
+  const last = 'i32(arrayLength(&a)) - 1';
+  return [
+    `  let filterLoop = params.v[${filterSlot}];`,
+    `  let step = params.v[${windowSlot}].x;`,
+    ...(guard ? [`  let guardStep = params.v[${windowSlot + 1}].${guard.swizzle};`] : []),
+    ...taps.map((t) => `  let w${t} = b[p.y + ${t} * filterLoop.z];`),
+    ...values.map((q) =>
+      guard
+        ? `  var x${q} = 0.0; if (${guard.inside(`g + ${q} * guardStep`, 'limit')}) { x${q} = a[min(p.x + ${q} * step, ${last})]; }`
+        : `  let x${q} = a[min(p.x + ${q} * step, ${last})];`,
+    ),
+    ...Array.from({ length: run }, (_, j) => `  let acc${j} = ${taps.map((t) => `x${j * window.stride + t * window.dilation} * w${t}`).join(' + ')};`),
+  ];
 }
