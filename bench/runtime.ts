@@ -14,7 +14,10 @@
  *    one with the per-step kernel choice and with every step per output; and its depthwise step
  *    alone, tiled and per output, against the GEMM kernel at about the same MACs. Goal: the
  *    tiled depthwise step at >= 50 % of the GEMM's GFLOP/s.
- * 4. Fixed costs: the time one more dispatch adds to a plan (a chain of tiny elementwise steps
+ * 4. A peer: TensorFlow.js's WebGPU backend on the same adapter (tfjs-peer.ts), side by side with
+ *    cein on matmul 256-1024, a 3x3 conv2d, and the CP and Tucker layers in cein's plan order;
+ *    outputs checked against each other, time ratios in the report.
+ * 5. Fixed costs: the time one more dispatch adds to a plan (a chain of tiny elementwise steps
  *    against a single one), and reading 2 MiB back through a fresh staging buffer against a
  *    reused one.
  */
@@ -31,6 +34,8 @@ import { readTensor } from '../server/src/runtime/webgpu/readback.js';
 import { acquireGpu, formatAdapter, type Gpu } from '../server/src/runtime/webgpu/device.js';
 import { GpuProgram, type CompileOptions } from '../server/src/runtime/webgpu/program.js';
 import { machine } from './machine.js';
+import { loadTfjsPeer, relativeDifference, timeSideBySide, type TfjsPeer } from './tfjs-peer.js';
+import type * as Tf from '@tensorflow/tfjs-core';
 
 const GEMM_SIZES = [128, 256, 512, 1024];
 const GEMM_ROUNDS = 7;
@@ -143,6 +148,110 @@ async function convolutionSteps(gpu: Gpu) {
   return { layer: CONV_LAYER, check: chosen.plans[0]!.check ?? null, planSteps, depthwise, goalMet: depthwise.every((d) => d.tiledOverGemm >= 0.5) };
 }
 
+interface PeerWorkload {
+  readonly name: string;
+  readonly expr: string;
+  readonly shapes: number[][];
+  /** The same computation in TensorFlow.js ops (NHWC), from cein's operands, returning cein's output layout. */
+  readonly tf: (tf: typeof Tf, operands: Tf.Tensor[]) => { prepared: Tf.Tensor[]; run: (prepared: Tf.Tensor[]) => Tf.Tensor; toCein: (y: Tf.Tensor) => Tf.Tensor };
+}
+
+const NHWC = [0, 2, 3, 1];
+const NCHW = [0, 3, 1, 2];
+
+function peerWorkloads(): PeerWorkload[] {
+  const matmuls = [256, 512, 1024].map(
+    (n): PeerWorkload => ({
+      name: `matmul ${n}`,
+      expr: 'ik,kj->ij',
+      shapes: [[n, n], [n, n]],
+      tf: (tf, ops) => ({ prepared: ops, run: ([a, b]) => tf.matMul(a!, b!), toCein: (y) => y }),
+    }),
+  );
+  const x = [16, 64, 32, 32];
+  return [
+    ...matmuls,
+    {
+      name: 'conv2d 3x3, batch 8, 32 -> 32 channels, 32x32',
+      expr: 'bshw,tshw->bthw|hw',
+      shapes: [[8, 32, 32, 32], [32, 32, 3, 3]],
+      tf: (tf, [input, weight]) => ({
+        prepared: [tf.transpose(input!, NHWC), tf.transpose(weight!, [2, 3, 1, 0])],
+        run: ([xh, f]) => tf.conv2d(xh as Tf.Tensor4D, f as Tf.Tensor4D, 1, 'same'),
+        toCein: (y) => tf.transpose(y, NCHW),
+      }),
+    },
+    {
+      name: 'CP layer, rank 16, CIFAR-10 sizes at batch 16',
+      expr: 'bshw,rt,rs,rh,rw->bthw|hw',
+      shapes: [x, [16, 64], [16, 64], [16, 3], [16, 3]],
+      // cein's plan: bshw,rs->bhwr; bhwr,rw->bhwr|w; bhwr,rh->bhwr|h; bhwr,rt->bthw.
+      tf: (tf, [input, ut, us, uh, uw]) => ({
+        prepared: [tf.reshape(tf.transpose(input!, NHWC), [16 * 32 * 32, 64]), ut!, us!, tf.reshape(tf.transpose(uh!), [3, 1, 16, 1]), tf.reshape(tf.transpose(uw!), [1, 3, 16, 1])],
+        run: ([xs, t, s, h, w]) => {
+          const y1 = tf.reshape(tf.matMul(xs!, s!, false, true), [16, 32, 32, 16]) as Tf.Tensor4D;
+          const y2 = tf.depthwiseConv2d(y1, w as Tf.Tensor4D, 1, 'same');
+          const y3 = tf.depthwiseConv2d(y2, h as Tf.Tensor4D, 1, 'same');
+          return tf.reshape(tf.matMul(tf.reshape(y3, [16 * 32 * 32, 16]), t!), [16, 32, 32, 64]);
+        },
+        toCein: (y) => tf.transpose(y, NCHW),
+      }),
+    },
+    {
+      name: 'Tucker layer, ranks 16, 16, CIFAR-10 sizes at batch 16',
+      expr: 'bshw,(r1)t,(r2)s,(r1)(r2)hw->bthw|hw',
+      shapes: [x, [16, 64], [16, 64], [16, 16, 3, 3]],
+      // cein's plan: bshw,(r2)s->bhw(r2); bhw(r2),(r1)(r2)hw->bhw(r1)|hw; bhw(r1),(r1)t->bthw.
+      tf: (tf, [input, ut, us, core]) => ({
+        prepared: [tf.reshape(tf.transpose(input!, NHWC), [16 * 32 * 32, 64]), ut!, us!, tf.transpose(core!, [2, 3, 1, 0])],
+        run: ([xs, t, s, f]) => {
+          const y1 = tf.reshape(tf.matMul(xs!, s!, false, true), [16, 32, 32, 16]) as Tf.Tensor4D;
+          const y2 = tf.conv2d(y1, f as Tf.Tensor4D, 1, 'same');
+          return tf.reshape(tf.matMul(tf.reshape(y2, [16 * 32 * 32, 16]), t!), [16, 32, 32, 64]);
+        },
+        toCein: (y) => tf.transpose(y, NCHW),
+      }),
+    },
+  ];
+}
+
+/** cein and TensorFlow.js side by side on each workload, in interleaved rounds, outputs checked against each other. */
+async function tfjsComparison(gpu: Gpu, peer: TfjsPeer) {
+  const { tf } = peer;
+  const rows = [];
+  for (const workload of peerWorkloads()) {
+    const plan = planExpression(workload.expr, workload.shapes);
+    const random = seededRandom(8);
+    const data = workload.shapes.map((shape) => randomData(shape, random));
+    const buffers = data.map((d, k) => uploadTensor(gpu.device, d, `operand ${k + 1}`));
+    const program = await GpuProgram.compile(gpu, plan);
+    const operands = data.map((d, k) => tf.tensor(Float32Array.from(d), workload.shapes[k]!));
+    const { prepared, run, toCein } = workload.tf(tf, operands);
+    const ceinOutput = await program.run(buffers);
+    const ours = await readTensor(gpu.device, ceinOutput, plan.outputShape.reduce((x, y) => x * y, 1));
+    program.recycle(ceinOutput);
+    const theirs = tf.tidy(() => toCein(run(prepared)));
+    const difference = relativeDifference(await theirs.data(), ours);
+    theirs.dispose();
+    const ceinRun = async () => {
+      const started = performance.now();
+      const output = await program.run(buffers);
+      await gpu.device.queue.onSubmittedWorkDone();
+      const ms = performance.now() - started;
+      program.recycle(output);
+      return ms;
+    };
+    const [cein, tfjs] = await timeSideBySide([ceinRun, () => peer.time(() => run(prepared))], GEMM_ROUNDS);
+    program.destroy();
+    buffers.forEach((b) => b.destroy());
+    [...operands, ...prepared].forEach((t) => t.dispose());
+    const row = { workload: workload.name, expression: workload.expr, shapes: workload.shapes, cein: cein!, tfjs: tfjs!, tfjsOverCein: tfjs!.medianMs / cein!.medianMs, relativeDifference: difference, agree: difference <= 1e-4 };
+    rows.push(row);
+    console.log(`  ${row.workload}: cein ${cein!.medianMs.toFixed(2)} ms, TensorFlow.js ${tfjs!.medianMs.toFixed(2)} ms: cein ${formatRatio(tfjs!.medianMs, cein!.medianMs)} faster; outputs ${row.agree ? 'agree' : 'DIFFER'} (max difference ${difference.toExponential(1)} of max |y|)`);
+  }
+  return rows;
+}
+
 const CHAIN_STEPS = 16;
 const OVERHEAD_ROUNDS = 21;
 
@@ -248,6 +357,10 @@ async function main(): Promise<void> {
     console.log('\nconvolution steps of the CP plan, each timed alone:');
     const convolution = await convolutionSteps(gpu);
 
+    console.log('\nTensorFlow.js WebGPU on the same adapter, side by side (median of interleaved runs):');
+    const peer = await loadTfjsPeer(gpu.adapter);
+    const tfjs = peer ? { library: `@tensorflow/tfjs-backend-webgpu ${peer.version}`, adapter: peer.adapter, rows: await tfjsComparison(gpu, peer) } : null;
+
     console.log('\nfixed costs, median of interleaved runs:');
     const overhead = { dispatch: await dispatchOverhead(gpu), readback: await readbackCost(gpu) };
 
@@ -278,6 +391,7 @@ async function main(): Promise<void> {
       gemm,
       numpy: numpy ? { library: numpy.library, note: 'float32 matmul on the CPU cores (OpenBLAS), for scale', comparison: numpyComparison } : null,
       convolution,
+      tfjs,
       overhead,
       layers: layerRows,
       goals: { gemm: gemmGoal, layers: layerGoal, convolution: { target: 'depthwise steps >= 50 % of the GEMM kernel\'s GFLOP/s at about the same MACs', met: convolution.goalMet, ratios: convolution.depthwise.map((d) => d.tiledOverGemm) } },
