@@ -2,7 +2,7 @@
  * The tiled convolution kernel against the CPU float64 reference: the per-step chooser gives it
  * the depthwise steps of the CP plan, and a sweep of depthwise 1-D and 2-D steps over every
  * padding form and mode, stride and dilation, with the feature on either side, at sizes that
- * are not multiples of the block (primes, 1). The kernel edge-case table (webgpu-kernels.test.ts)
+ * are not multiples of the block (primes, 1), with channels read one by one and four at a time. The kernel edge-case table (webgpu-kernels.test.ts)
  * also runs every two-input case with this kernel forced.
  *
  * Tolerance rule (webgpu-harness.ts): max |gpu - reference| <= 1e-4 * max |reference|.
@@ -53,14 +53,22 @@ describe.skipIf(!gpu)('the per-step chooser', () => {
 });
 
 describe.skipIf(!gpu)('depthwise 1-D bhwr,rw->bhwr|w: every padding form and mode, stride and dilation', () => {
-  const x = randomTensor([2, 3, 13, 5], random);
-  const w = randomTensor([5, 3], random);
+  // 5 channels are read one by one; 8 channels four at a time (vec4).
+  const [x5, w5] = [randomTensor([2, 3, 13, 5], random), randomTensor([5, 3], random)];
+  const [x8, w8] = [randomTensor([2, 3, 13, 8], random), randomTensor([8, 3], random)];
+  const forms = [
+    ['bhwr,rw->bhwr|w', [x5, w5], false],
+    ['rw,bhwr->bhwr|w', [w5, x5], false],
+    ['bhwr,rw->bhwr|w', [x8, w8], true],
+    ['rw,bhwr->bhwr|w', [w8, x8], true],
+  ] as const;
   for (const c of CASES) {
     it(nameOf(c), async () => {
-      for (const [text, inputs] of [['bhwr,rw->bhwr|w', [x, w]], ['rw,bhwr->bhwr|w', [w, x]]] as const) {
+      for (const [text, inputs, vec4] of forms) {
         const plan = planOf(text, inputs, { w: optionOf(c) });
         const run = await runPlanOnGpu(gpu!, plan, inputs);
-        expect(run.kernels[0], text).toContain('conv-tiled');
+        expect(run.kernels[0], text).toContain(vec4 ? 'conv-tiled vec4' : 'conv-tiled');
+        if (!vec4) expect(run.kernels[0], text).not.toContain('vec4');
         // Overlapping reads (stride 1) go through the block's window of registers.
         if (c.stride === 1) expect(run.kernels[0], text).toContain('window');
         expectWithinTolerance(run.output, executePlan(plan, inputs), `${text} ${nameOf(c)} [${run.kernels[0]}]`);
@@ -70,16 +78,18 @@ describe.skipIf(!gpu)('depthwise 1-D bhwr,rw->bhwr|w: every padding form and mod
 });
 
 describe.skipIf(!gpu)('depthwise 2-D bhwr,rhw->bhwr|hw: each axis with its own settings', () => {
-  const x = randomTensor([1, 11, 7, 3], random);
-  const w = randomTensor([3, 3, 2], random);
   const pairs = CASES.filter((_, i) => i % 7 === 0).map((c, i) => [c, CASES[(i * 13 + 5) % CASES.length]!] as const);
-  for (const [alongH, alongW] of pairs) {
-    it(`h: ${nameOf(alongH)}; w: ${nameOf(alongW)}`, async () => {
-      const plan = planOf('bhwr,rhw->bhwr|hw', [x, w], { h: optionOf(alongH), w: optionOf(alongW) });
-      const run = await runPlanOnGpu(gpu!, plan, [x, w]);
-      expect(run.kernels[0]).toContain('conv-tiled');
-      expectWithinTolerance(run.output, executePlan(plan, [x, w]), `[${run.kernels[0]}]`);
-    });
+  for (const channels of [3, 4]) {
+    const x = randomTensor([1, 11, 7, channels], random);
+    const w = randomTensor([channels, 3, 2], random);
+    for (const [alongH, alongW] of pairs) {
+      it(`${channels} channels; h: ${nameOf(alongH)}; w: ${nameOf(alongW)}`, async () => {
+        const plan = planOf('bhwr,rhw->bhwr|hw', [x, w], { h: optionOf(alongH), w: optionOf(alongW) });
+        const run = await runPlanOnGpu(gpu!, plan, [x, w]);
+        expect(run.kernels[0]).toContain(channels === 4 ? 'conv-tiled vec4' : 'conv-tiled');
+        expectWithinTolerance(run.output, executePlan(plan, [x, w]), `[${run.kernels[0]}]`);
+      });
+    }
   }
 });
 

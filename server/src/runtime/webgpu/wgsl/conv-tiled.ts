@@ -13,7 +13,14 @@
  * (stride 1, or stride and dilation sharing a factor), the block reads its window of the feature
  * once into registers, (RUN - 1) * stride + (taps - 1) * dilation + 1 values instead of RUN *
  * taps, and the taps too; taps, stride and dilation are then part of the kernel's source.
+ *
+ * When the output's innermost loop is also A's (a channel axis of a depthwise step, a multiple
+ * of 4 long) and every other offset in A and the output is a multiple of 4, each invocation
+ * works on 4 neighbouring channels at once: A and the output are read and written as vec4, and
+ * the filter taps of the 4 channels gathered into a vec4. On CPU rasterizers, which load every
+ * lane's value apart, that is a quarter of the loads and stores.
  */
+import { elementCount } from '../../cpu/tensor.js';
 import type { Loop, StepNest } from '../step-nest.js';
 import {
   bindingsDeclaration,
@@ -89,7 +96,33 @@ function runAlong(loop: Loop): number {
   return Math.min(RUN, 2 ** Math.ceil(Math.log2(loop.extent)));
 }
 
-export function convTiledKernel(nest: StepNest, layout: PerOutputLayout, blocked: number, spread: Spread): KernelSource {
+/** The output loop to take 4 at a time as vec4 (the innermost, A's and the output's contiguous one), or null when offsets would not stay aligned. */
+export function vectorLoop(nest: StepNest, layout: PerOutputLayout, blocked: number): number | null {
+  const last = layout.out.length - 1;
+  const loop = layout.out[last];
+  if (!loop || last === blocked || loop.out !== 1 || loop.a !== 1 || loop.extent % 4 !== 0 || loop.guards.some((g) => g !== 0)) return null;
+  const others = [...layout.out.slice(0, last), ...layout.k];
+  if (!others.every((l) => l.a % 4 === 0 && l.out % 4 === 0) || nest.baseA % 4 !== 0) return null;
+  return elementCount(nest.readShapes[0]!) % 4 === 0 && elementCount(nest.outputShape) % 4 === 0 ? last : null;
+}
+
+/** The loops in units of vec4 in A and the output; the vector loop takes 4 of its iterations at once. */
+function vectorLayout(layout: PerOutputLayout, vector: number): PerOutputLayout {
+  const scaled = (l: Loop): Loop => ({ ...l, a: l.a / 4, out: l.out / 4 });
+  return {
+    out: layout.out.map((l, i) => (i === vector ? { ...l, extent: l.extent / 4, a: 1, b: 4 * l.b, out: 1 } : scaled(l))),
+    k: layout.k.map(scaled),
+  };
+}
+
+export function convTiledKernel(nest: StepNest, scalarLayout: PerOutputLayout, blocked: number, spread: Spread): KernelSource {
+  const vector = vectorLoop(nest, scalarLayout, blocked);
+  const layout = vector === null ? scalarLayout : vectorLayout(scalarLayout, vector);
+  const baseA = vector === null ? nest.baseA : nest.baseA / 4;
+  // Between the 4 channels of a vec4, B moves by the vector loop's own delta.
+  const laneB = vector === null ? 0 : scalarLayout.out[vector]!.b;
+  const type = vector === null ? 'f32' : 'vec4<f32>';
+  const tap = (offset: string) => (vector === null ? `b[${offset}]` : `vec4<f32>(b[${offset}], b[${offset} + blocking.z], b[${offset} + 2 * blocking.z], b[${offset} + 3 * blocking.z])`);
   const along = layout.out[blocked]!;
   const run = runAlong(along);
   const blocksAlong = Math.ceil(along.extent / run);
@@ -115,7 +148,7 @@ export function convTiledKernel(nest: StepNest, layout: PerOutputLayout, blocked
 
   const accumulate = (p: string, g: string) =>
     [
-      `let w = b[${p}.y];`,
+      `let w = ${tap(`${p}.y`)};`,
       ...lanes.map((j) => (guard ? `if (${guard.inside(`${g} + gj${j}`, 'limit')}) { acc${j} += a[${p}.x + aj${j}] * w; }` : `acc${j} += a[${p}.x + aj${j}] * w;`)),
     ].join(' ');
   const start = guarded
@@ -128,7 +161,9 @@ export function convTiledKernel(nest: StepNest, layout: PerOutputLayout, blocked
   const outOffset = guarded ? 'position.p.z' : 'position.z';
   const source = [
     paramsDeclaration(slots),
-    bindingsDeclaration(2),
+    ...(vector === null
+      ? [bindingsDeclaration(2)]
+      : ['@group(0) @binding(1) var<storage, read> a: array<vec4<f32>>;', '@group(0) @binding(2) var<storage, read> b: array<f32>;', '@group(0) @binding(3) var<storage, read_write> out: array<vec4<f32>>;']),
     splitFunction(blocks),
     ...(guarded ? [positionStruct(guards), guardedOffsetFunction('blockOffsets', firstOut, outLoops.length, guards)] : [offsetFunction('blockOffsets', firstOut, outLoops.length)]),
     '',
@@ -141,7 +176,7 @@ export function convTiledKernel(nest: StepNest, layout: PerOutputLayout, blocked
     // Outputs past the loop's end repeat the last valid one's reads, and are not written.
     ...lanes.map((j) => `  let aj${j} = min(${j}, valid - 1) * blockLoop.y;`),
     ...(guarded ? lanes.map((j) => `  let gj${j} = min(${j}, valid - 1) * params.v[${blockedSlot + 1}].${guard!.swizzle};`) : []),
-    ...(window ? windowSums(window, run, firstK, windowSlot, guard) : [...lanes.map((j) => `  var acc${j} = 0.0;`), ...summedLoops(firstK, layout.k.length, guard?.swizzle ?? null, accumulate)]),
+    ...(window ? windowSums(window, run, firstK, windowSlot, guard, type, tap) : [...lanes.map((j) => `  var acc${j} = ${type}(0.0);`), ...summedLoops(firstK, layout.k.length, guard?.swizzle ?? null, accumulate)]),
     ...lanes.map((j) => `  if (${j} < valid) { out[${outOffset} + ${j} * blockLoop.w] = acc${j}; }`),
     '}',
     '',
@@ -156,8 +191,8 @@ export function convTiledKernel(nest: StepNest, layout: PerOutputLayout, blocked
   ].join('\n');
 
   const header: number[][] = [
-    [nest.baseA, nest.baseB, blocks, along.extent],
-    [inside, blocksAlong, 0, 0],
+    [baseA, nest.baseB, blocks, along.extent],
+    [inside, blocksAlong, laneB, 0],
   ];
   if (guarded) {
     header.push(nest.guards.map((g) => g.base));
@@ -166,7 +201,7 @@ export function convTiledKernel(nest: StepNest, layout: PerOutputLayout, blocked
   if (window) header.push([window.step, 0, 0, 0], [...window.guardSteps]);
   const shape = window ? `${run}x${window.taps} window ${window.size}` : `${run}`;
   return {
-    label: `conv-tiled ${shape} along loop ${blocked + 1} of ${layout.out.length}, ${layout.k.length} summed${guarded ? `, ${guards} guarded` : ''}`,
+    label: `conv-tiled${vector === null ? '' : ' vec4'} ${shape} along loop ${blocked + 1} of ${layout.out.length}, ${layout.k.length} summed${guarded ? `, ${guards} guarded` : ''}`,
     source,
     workgroupSize: spread.workgroupSize,
     workgroups: workgroupsFor(blocks, spread),
@@ -176,7 +211,7 @@ export function convTiledKernel(nest: StepNest, layout: PerOutputLayout, blocked
 }
 
 /** A block's sums from its window: the taps and the window values loaded once, each output a fixed sum of products. */
-function windowSums(window: Window, run: number, filterSlot: number, windowSlot: number, guard: ReturnType<typeof guardType> | null): string[] {
+function windowSums(window: Window, run: number, filterSlot: number, windowSlot: number, guard: ReturnType<typeof guardType> | null, type: string, tap: (offset: string) => string): string[] {
   const taps = Array.from({ length: window.taps }, (_, t) => t);
   const values = Array.from({ length: window.size }, (_, q) => q);
   // Values past the last valid output's reads may lie past the tensor's end: clamped, and never written.
@@ -185,10 +220,10 @@ function windowSums(window: Window, run: number, filterSlot: number, windowSlot:
     `  let filterLoop = params.v[${filterSlot}];`,
     `  let step = params.v[${windowSlot}].x;`,
     ...(guard ? [`  let guardStep = params.v[${windowSlot + 1}].${guard.swizzle};`] : []),
-    ...taps.map((t) => `  let w${t} = b[p.y + ${t} * filterLoop.z];`),
+    ...taps.map((t) => `  let w${t} = ${tap(`p.y + ${t} * filterLoop.z`)};`),
     ...values.map((q) =>
       guard
-        ? `  var x${q} = 0.0; if (${guard.inside(`g + ${q} * guardStep`, 'limit')}) { x${q} = a[min(p.x + ${q} * step, ${last})]; }`
+        ? `  var x${q} = ${type}(0.0); if (${guard.inside(`g + ${q} * guardStep`, 'limit')}) { x${q} = a[min(p.x + ${q} * step, ${last})]; }`
         : `  let x${q} = a[min(p.x + ${q} * step, ${last})];`,
     ),
     ...Array.from({ length: run }, (_, j) => `  let acc${j} = ${taps.map((t) => `x${j * window.stride + t * window.dilation} * w${t}`).join(' + ')};`),
