@@ -10,19 +10,32 @@
  *    At CIFAR-10 ResNet sizes (batch scaled down from 128 to 16, for time) left-to-right needs
  *    intermediates over the adapter's limits, so the layers also run at a medium size where
  *    every plan fits.
+ * 3. Convolution steps: the CP plan's steps (batch 8, 64 channels, 32x32, rank 16) timed one by
+ *    one with the per-step kernel choice and with every step per output; and its depthwise step
+ *    alone, tiled and per output, against the GEMM kernel at about the same MACs. Goal: the
+ *    tiled depthwise step at >= 50 % of the GEMM's GFLOP/s.
+ * 4. A peer: TensorFlow.js's WebGPU backend on the same adapter (tfjs-peer.ts), side by side with
+ *    cein on matmul 256-1024, a 3x3 conv2d, and the CP and Tucker layers in cein's plan order;
+ *    outputs checked against each other, time ratios in the report.
+ * 5. Fixed costs: the time one more dispatch adds to a plan (a chain of tiny elementwise steps
+ *    against a single one), and reading 2 MiB back through a fresh staging buffer against a
+ *    reused one.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { planExpression } from '../server/src/engine/planner.js';
 import { formatCount, formatRatio } from '../server/src/engine/summary.js';
 import { baselinePlans } from '../server/src/runtime/jobs/baselines.js';
-import { benchLayerJob, gflops, timing } from '../server/src/runtime/jobs/bench-layer.js';
+import { benchLayerJob, gflops, timeRounds, timing } from '../server/src/runtime/jobs/bench-layer.js';
 import type { BenchResult, Timing } from '../server/src/runtime/jobs/types.js';
 import { randomData, seededRandom } from '../server/src/runtime/random.js';
-import { uploadTensor } from '../server/src/runtime/webgpu/buffers.js';
+import { createStagingBuffer, readThrough, uploadTensor } from '../server/src/runtime/webgpu/buffers.js';
+import { readTensor } from '../server/src/runtime/webgpu/readback.js';
 import { acquireGpu, formatAdapter, type Gpu } from '../server/src/runtime/webgpu/device.js';
 import { GpuProgram, type CompileOptions } from '../server/src/runtime/webgpu/program.js';
 import { machine } from './machine.js';
+import { loadTfjsPeer, relativeDifference, timeSideBySide, type TfjsPeer } from './tfjs-peer.js';
+import type * as Tf from '@tensorflow/tfjs-core';
 
 const GEMM_SIZES = [128, 256, 512, 1024];
 const GEMM_ROUNDS = 7;
@@ -52,21 +65,13 @@ function layers(size: LayerSize): { name: string; expr: string; shapes: number[]
   ];
 }
 
-/** Times programs on the same inputs in interleaved rounds, so that a busy machine slows all alike. */
+/** Times programs on the same inputs after a warm-up run each, in interleaved rounds in a seeded order that changes every round. */
 async function timeInterleaved(gpu: Gpu, programs: readonly GpuProgram[], buffers: readonly GPUBuffer[], rounds: number): Promise<Timing[]> {
-  const samples: number[][] = programs.map(() => []);
-  for (const program of programs) program.recycle(await program.run(buffers));
-  await gpu.device.queue.onSubmittedWorkDone();
-  for (let r = 0; r < rounds; r++) {
-    for (const [p, program] of programs.entries()) {
-      const started = performance.now();
-      const output = await program.run(buffers);
-      await gpu.device.queue.onSubmittedWorkDone();
-      samples[p]!.push(performance.now() - started);
-      program.recycle(output);
-    }
+  for (const program of programs) {
+    program.recycle(await program.run(buffers));
+    await gpu.device.queue.onSubmittedWorkDone();
   }
-  return samples.map(timing);
+  return (await timeRounds(gpu, programs, buffers, rounds, 1)).map(timing);
 }
 
 async function gemmBenchmark(gpu: Gpu) {
@@ -90,6 +95,207 @@ async function gemmBenchmark(gpu: Gpu) {
     buffers.forEach((b) => b.destroy());
   }
   return rows;
+}
+
+const CONV_LAYER = { expr: 'bshw,rt,rs,rh,rw->bthw|hw', shapes: [[8, 64, 32, 32], [16, 64], [16, 64], [16, 3], [16, 3]] };
+/** Depthwise steps as in the CP plan (batch, map, rank), zero-padded to the same size. */
+const DEPTHWISE_SIZES = [
+  [8, 32, 16],
+  [16, 32, 16],
+];
+
+/**
+ * Convolution steps: (a) the CP plan's steps timed one by one, with the per-step kernels and
+ * with every step per output; (b) depthwise steps alone, tiled and per output, against the GEMM
+ * kernel on a square product of about the same MACs, in interleaved rounds.
+ */
+async function convolutionSteps(gpu: Gpu) {
+  const plans = baselinePlans(CONV_LAYER.expr, CONV_LAYER.shapes, {}, ['optimal']);
+  const inputs = { kind: 'random' as const, shapes: CONV_LAYER.shapes, seed: 2 };
+  const chosen = await benchLayerJob(gpu, { plans, inputs, warmup: 2, repeats: 3, check: true });
+  const perOutput = await benchLayerJob(gpu, { plans, inputs, warmup: 2, repeats: 3, kernel: 'per-output' });
+  const planSteps = chosen.plans[0]!.steps!.map((s, i) => {
+    const naive = perOutput.plans[0]!.steps![i]!;
+    return { spec: s.spec, kind: s.kind, macs: s.macs, kernels: s.kernels, gflops: s.gflops, ms: s.time.medianMs, perOutputKernels: naive.kernels, perOutputGflops: naive.gflops, perOutputMs: naive.time.medianMs };
+  });
+  for (const s of planSteps) {
+    console.log(`  ${s.spec.padEnd(18)} ${formatCount(s.macs).padStart(7)} MACs  ${s.kernels}: ${s.gflops.toFixed(2)} GFLOP/s; per output: ${s.perOutputGflops.toFixed(2)} GFLOP/s`);
+  }
+  const depthwise = [];
+  for (const [batch, map, rank] of DEPTHWISE_SIZES) {
+    const step = planExpression('bhwr,rw->bhwr|w', [[batch!, map!, map!, rank!], [rank!, 3]], { conv: { w: { padding: { kind: 'same' } } } });
+    const n = Math.round(Math.cbrt(step.macs));
+    const gemm = planExpression('ik,kj->ij', [[n, n], [n, n]]);
+    const random = seededRandom(6);
+    const stepBuffers = step.shapes.map((shape, k) => uploadTensor(gpu.device, randomData(shape, random), `operand ${k + 1}`));
+    const gemmBuffers = gemm.shapes.map((shape, k) => uploadTensor(gpu.device, randomData(shape, random), `operand ${k + 1}`));
+    const programs = [await GpuProgram.compile(gpu, step), await GpuProgram.compile(gpu, step, { kernel: 'per-output' }), await GpuProgram.compile(gpu, gemm)];
+    const [tiled, naive] = await timeInterleaved(gpu, programs.slice(0, 2), stepBuffers, GEMM_ROUNDS);
+    const [product] = await timeInterleaved(gpu, programs.slice(2), gemmBuffers, GEMM_ROUNDS);
+    programs.forEach((p) => p.destroy());
+    [...stepBuffers, ...gemmBuffers].forEach((b) => b.destroy());
+    const row = {
+      step: `${step.expression} ${step.shapes.map((shape) => shape.join('x')).join(', ')}, padding same`,
+      macs: step.macs,
+      tiledGflops: gflops(step.flops, tiled!.medianMs),
+      perOutputGflops: gflops(step.flops, naive!.medianMs),
+      gemm: `ik,kj->ij at ${n}`,
+      gemmGflops: gflops(gemm.flops, product!.medianMs),
+    };
+    depthwise.push({ ...row, tiledOverPerOutput: row.tiledGflops / row.perOutputGflops, tiledOverGemm: row.tiledGflops / row.gemmGflops });
+    console.log(`  ${row.step}: tiled ${row.tiledGflops.toFixed(2)}, per output ${row.perOutputGflops.toFixed(2)}, ${row.gemm} ${row.gemmGflops.toFixed(2)} GFLOP/s; tiled = ${(100 * row.tiledGflops / row.gemmGflops).toFixed(0)} % of the GEMM (goal >= 50 %)`);
+  }
+  return { layer: CONV_LAYER, check: chosen.plans[0]!.check ?? null, planSteps, depthwise, goalMet: depthwise.every((d) => d.tiledOverGemm >= 0.5) };
+}
+
+interface PeerWorkload {
+  readonly name: string;
+  readonly expr: string;
+  readonly shapes: number[][];
+  /** The same computation in TensorFlow.js ops (NHWC), from cein's operands, returning cein's output layout. */
+  readonly tf: (tf: typeof Tf, operands: Tf.Tensor[]) => { prepared: Tf.Tensor[]; run: (prepared: Tf.Tensor[]) => Tf.Tensor; toCein: (y: Tf.Tensor) => Tf.Tensor };
+}
+
+const NHWC = [0, 2, 3, 1];
+const NCHW = [0, 3, 1, 2];
+
+function peerWorkloads(): PeerWorkload[] {
+  const matmuls = [256, 512, 1024].map(
+    (n): PeerWorkload => ({
+      name: `matmul ${n}`,
+      expr: 'ik,kj->ij',
+      shapes: [[n, n], [n, n]],
+      tf: (tf, ops) => ({ prepared: ops, run: ([a, b]) => tf.matMul(a!, b!), toCein: (y) => y }),
+    }),
+  );
+  const x = [16, 64, 32, 32];
+  return [
+    ...matmuls,
+    {
+      name: 'conv2d 3x3, batch 8, 32 -> 32 channels, 32x32',
+      expr: 'bshw,tshw->bthw|hw',
+      shapes: [[8, 32, 32, 32], [32, 32, 3, 3]],
+      tf: (tf, [input, weight]) => ({
+        prepared: [tf.transpose(input!, NHWC), tf.transpose(weight!, [2, 3, 1, 0])],
+        run: ([xh, f]) => tf.conv2d(xh as Tf.Tensor4D, f as Tf.Tensor4D, 1, 'same'),
+        toCein: (y) => tf.transpose(y, NCHW),
+      }),
+    },
+    {
+      name: 'CP layer, rank 16, CIFAR-10 sizes at batch 16',
+      expr: 'bshw,rt,rs,rh,rw->bthw|hw',
+      shapes: [x, [16, 64], [16, 64], [16, 3], [16, 3]],
+      // cein's plan: bshw,rs->bhwr; bhwr,rw->bhwr|w; bhwr,rh->bhwr|h; bhwr,rt->bthw.
+      tf: (tf, [input, ut, us, uh, uw]) => ({
+        prepared: [tf.reshape(tf.transpose(input!, NHWC), [16 * 32 * 32, 64]), ut!, us!, tf.reshape(tf.transpose(uh!), [3, 1, 16, 1]), tf.reshape(tf.transpose(uw!), [1, 3, 16, 1])],
+        run: ([xs, t, s, h, w]) => {
+          const y1 = tf.reshape(tf.matMul(xs!, s!, false, true), [16, 32, 32, 16]) as Tf.Tensor4D;
+          const y2 = tf.depthwiseConv2d(y1, w as Tf.Tensor4D, 1, 'same');
+          const y3 = tf.depthwiseConv2d(y2, h as Tf.Tensor4D, 1, 'same');
+          return tf.reshape(tf.matMul(tf.reshape(y3, [16 * 32 * 32, 16]), t!), [16, 32, 32, 64]);
+        },
+        toCein: (y) => tf.transpose(y, NCHW),
+      }),
+    },
+    {
+      name: 'Tucker layer, ranks 16, 16, CIFAR-10 sizes at batch 16',
+      expr: 'bshw,(r1)t,(r2)s,(r1)(r2)hw->bthw|hw',
+      shapes: [x, [16, 64], [16, 64], [16, 16, 3, 3]],
+      // cein's plan: bshw,(r2)s->bhw(r2); bhw(r2),(r1)(r2)hw->bhw(r1)|hw; bhw(r1),(r1)t->bthw.
+      tf: (tf, [input, ut, us, core]) => ({
+        prepared: [tf.reshape(tf.transpose(input!, NHWC), [16 * 32 * 32, 64]), ut!, us!, tf.transpose(core!, [2, 3, 1, 0])],
+        run: ([xs, t, s, f]) => {
+          const y1 = tf.reshape(tf.matMul(xs!, s!, false, true), [16, 32, 32, 16]) as Tf.Tensor4D;
+          const y2 = tf.conv2d(y1, f as Tf.Tensor4D, 1, 'same');
+          return tf.reshape(tf.matMul(tf.reshape(y2, [16 * 32 * 32, 16]), t!), [16, 32, 32, 64]);
+        },
+        toCein: (y) => tf.transpose(y, NCHW),
+      }),
+    },
+  ];
+}
+
+/** cein and TensorFlow.js side by side on each workload, in interleaved rounds, outputs checked against each other. */
+async function tfjsComparison(gpu: Gpu, peer: TfjsPeer) {
+  const { tf } = peer;
+  const rows = [];
+  for (const workload of peerWorkloads()) {
+    const plan = planExpression(workload.expr, workload.shapes);
+    const random = seededRandom(8);
+    const data = workload.shapes.map((shape) => randomData(shape, random));
+    const buffers = data.map((d, k) => uploadTensor(gpu.device, d, `operand ${k + 1}`));
+    const program = await GpuProgram.compile(gpu, plan);
+    const operands = data.map((d, k) => tf.tensor(Float32Array.from(d), workload.shapes[k]!));
+    const { prepared, run, toCein } = workload.tf(tf, operands);
+    const ceinOutput = await program.run(buffers);
+    const ours = await readTensor(gpu.device, ceinOutput, plan.outputShape.reduce((x, y) => x * y, 1));
+    program.recycle(ceinOutput);
+    const theirs = tf.tidy(() => toCein(run(prepared)));
+    const difference = relativeDifference(await theirs.data(), ours);
+    theirs.dispose();
+    const ceinRun = async () => {
+      const started = performance.now();
+      const output = await program.run(buffers);
+      await gpu.device.queue.onSubmittedWorkDone();
+      const ms = performance.now() - started;
+      program.recycle(output);
+      return ms;
+    };
+    const [cein, tfjs] = await timeSideBySide([ceinRun, () => peer.time(() => run(prepared))], GEMM_ROUNDS);
+    program.destroy();
+    buffers.forEach((b) => b.destroy());
+    [...operands, ...prepared].forEach((t) => t.dispose());
+    const row = { workload: workload.name, expression: workload.expr, shapes: workload.shapes, cein: cein!, tfjs: tfjs!, tfjsOverCein: tfjs!.medianMs / cein!.medianMs, relativeDifference: difference, agree: difference <= 1e-4 };
+    rows.push(row);
+    console.log(`  ${row.workload}: cein ${cein!.medianMs.toFixed(2)} ms, TensorFlow.js ${tfjs!.medianMs.toFixed(2)} ms: cein ${formatRatio(tfjs!.medianMs, cein!.medianMs)} faster; outputs ${row.agree ? 'agree' : 'DIFFER'} (max difference ${difference.toExponential(1)} of max |y|)`);
+  }
+  return rows;
+}
+
+const CHAIN_STEPS = 16;
+const OVERHEAD_ROUNDS = 21;
+
+/**
+ * What one more dispatch costs: a plan of CHAIN_STEPS tiny elementwise steps (one dispatch each,
+ * one submission) against a plan of one such step, in interleaved rounds.
+ */
+async function dispatchOverhead(gpu: Gpu) {
+  const operands = CHAIN_STEPS + 1;
+  const letters = Array.from({ length: operands }, () => 'a').join(',');
+  const chain = planExpression(`${letters}->a`, Array.from({ length: operands }, () => [64]));
+  const single = planExpression('a,a->a', [[64], [64]]);
+  const random = seededRandom(3);
+  const buffers = chain.shapes.map((shape, k) => uploadTensor(gpu.device, randomData(shape, random), `operand ${k + 1}`));
+  const programs = [await GpuProgram.compile(gpu, chain), await GpuProgram.compile(gpu, single)];
+  const [chainTime, singleTime] = await timeInterleaved(gpu, programs, buffers, OVERHEAD_ROUNDS);
+  programs.forEach((p) => p.destroy());
+  buffers.forEach((b) => b.destroy());
+  const perDispatchMs = (chainTime!.medianMs - singleTime!.medianMs) / (chain.steps.length - 1);
+  console.log(`  one step: ${singleTime!.medianMs.toFixed(3)} ms; ${chain.steps.length} steps: ${chainTime!.medianMs.toFixed(3)} ms; per extra dispatch ${perDispatchMs.toFixed(3)} ms`);
+  return { chainSteps: chain.steps.length, chain: chainTime, single: singleTime, perDispatchMs };
+}
+
+/** Reading 2 MiB back: a fresh staging buffer per read (as before the pool) against the kept one. */
+async function readbackCost(gpu: Gpu) {
+  const elements = (2 * 2 ** 20) / 4;
+  const buffer = uploadTensor(gpu.device, randomData([elements], seededRandom(4)), 'readback source');
+  const fresh: number[] = [];
+  const reused: number[] = [];
+  await readTensor(gpu.device, buffer, elements);
+  for (let r = 0; r < OVERHEAD_ROUNDS; r++) {
+    let started = performance.now();
+    const staging = createStagingBuffer(gpu.device, elements, 'fresh readback');
+    await readThrough(gpu.device, buffer, elements, staging);
+    staging.destroy();
+    fresh.push(performance.now() - started);
+    started = performance.now();
+    await readTensor(gpu.device, buffer, elements);
+    reused.push(performance.now() - started);
+  }
+  buffer.destroy();
+  const result = { bytes: elements * 4, fresh: timing(fresh), reused: timing(reused) };
+  console.log(`  read back 2 MiB: fresh staging ${result.fresh.medianMs.toFixed(3)} ms (max ${result.fresh.maxMs.toFixed(2)}), reused ${result.reused.medianMs.toFixed(3)} ms (max ${result.reused.maxMs.toFixed(2)})`);
+  return result;
 }
 
 /** numpy's float32 matmul at the same sizes, when python3 with numpy is installed. */
@@ -126,9 +332,12 @@ function summarizeLayer(config: string, name: string, result: BenchResult) {
     return { plan: p.name, flopRatio: p.flopRatio, measuredRatio: measured, goalMet: measured === null ? null : measured >= p.flopRatio / 2, skipped: p.skipped ?? null };
   });
   for (const p of result.plans) {
-    const time = p.time ? `${p.time.medianMs.toFixed(2)} ms (min ${p.time.minMs.toFixed(2)}, max ${p.time.maxMs.toFixed(2)}), ${(p.gflops ?? 0).toFixed(2)} GFLOP/s` : `skipped: ${p.skipped}`;
+    if (p.sameAs) continue;
+    const t = p.time;
+    const time = t ? `${t.medianMs.toFixed(2)} ms (quartiles ${t.q1Ms.toFixed(2)}-${t.q3Ms.toFixed(2)}, min ${t.minMs.toFixed(2)}, max ${t.maxMs.toFixed(2)}), ${(p.gflops ?? 0).toFixed(2)} GFLOP/s` : `skipped: ${p.skipped}`;
     console.log(`    ${p.name.padEnd(15)} ${formatCount(p.macs).padStart(8)} MACs  ${time}${p.check && !p.check.ok ? '  CHECK FAILED' : ''}`);
   }
+  if (result.samePlans) console.log(`    ${result.samePlans}`);
   for (const c of comparisons) {
     if (c.measuredRatio === null) continue;
     console.log(`    optimal vs ${c.plan}: FLOPs ${formatRatio(c.flopRatio, 1)}, measured ${formatRatio(c.measuredRatio, 1)} (goal >= ${formatRatio(c.flopRatio / 2, 1)}: ${c.goalMet ? 'met' : 'MISSED'})`);
@@ -144,6 +353,16 @@ async function main(): Promise<void> {
     const gemm = await gemmBenchmark(gpu);
     const numpy = numpyMatmul();
     if (numpy) console.log(`  ${numpy.library} float32 on the CPU: ${numpy.rows.map((r) => `${r.n}: ${r.gflops.toFixed(1)} GFLOP/s`).join(', ')}`);
+
+    console.log('\nconvolution steps of the CP plan, each timed alone:');
+    const convolution = await convolutionSteps(gpu);
+
+    console.log('\nTensorFlow.js WebGPU on the same adapter, side by side (median of interleaved runs):');
+    const peer = await loadTfjsPeer(gpu.adapter);
+    const tfjs = peer ? { library: `@tensorflow/tfjs-backend-webgpu ${peer.version}`, adapter: peer.adapter, rows: await tfjsComparison(gpu, peer) } : null;
+
+    console.log('\nfixed costs, median of interleaved runs:');
+    const overhead = { dispatch: await dispatchOverhead(gpu), readback: await readbackCost(gpu) };
 
     const layerRows = [];
     for (const size of SIZES) {
@@ -171,8 +390,11 @@ async function main(): Promise<void> {
       limits: { maxStorageBufferBindingSize: gpu.limits.maxStorageBufferBindingSize, maxComputeInvocationsPerWorkgroup: gpu.limits.maxComputeInvocationsPerWorkgroup, maxComputeWorkgroupStorageSize: gpu.limits.maxComputeWorkgroupStorageSize },
       gemm,
       numpy: numpy ? { library: numpy.library, note: 'float32 matmul on the CPU cores (OpenBLAS), for scale', comparison: numpyComparison } : null,
+      convolution,
+      tfjs,
+      overhead,
       layers: layerRows,
-      goals: { gemm: gemmGoal, layers: layerGoal },
+      goals: { gemm: gemmGoal, layers: layerGoal, convolution: { target: 'depthwise steps >= 50 % of the GEMM kernel\'s GFLOP/s at about the same MACs', met: convolution.goalMet, ratios: convolution.depthwise.map((d) => d.tiledOverGemm) } },
     };
     mkdirSync('bench/reports', { recursive: true });
     writeFileSync('bench/reports/runtime.json', `${JSON.stringify(report, null, 2)}\n`);

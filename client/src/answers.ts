@@ -6,6 +6,7 @@
  * still shows what it has.
  */
 import { formatAdapter, type AdapterDescription } from '../../server/src/runtime/webgpu/device.js';
+import { samePlanNote } from '../../server/src/runtime/jobs/same-plans.js';
 import type { BenchResult, PlanBenchmark, RunResult } from '../../server/src/runtime/jobs/types.js';
 import type { BenchReport, ErrorCheck, LayerTarget, OrderTiming, RunReport } from './protocol.js';
 
@@ -42,9 +43,11 @@ export function readRunAnswer(answer: RunAnswer, target: LayerTarget): RunReport
 
 export function readBenchAnswer(answer: BenchAnswer, target: LayerTarget): BenchReport {
   const plans = answer.plans ?? [];
-  const timed = plans.filter((p): p is PlanBenchmark & { time: NonNullable<PlanBenchmark['time']> } => p.time !== undefined);
+  // A plan that is the same plan as an earlier one is shown once, under every name it goes by.
+  const timed = plans.filter((p): p is PlanBenchmark & { time: NonNullable<PlanBenchmark['time']> } => p.time !== undefined && !p.sameAs);
+  const sameOrders = (p: PlanBenchmark) => plans.filter((q) => q.sameAs === p.name).map((q) => q.name);
   const skipped = plans.filter((p) => p.skipped).map((p) => `${p.name}: ${p.skipped}`);
-  const wrong = plans.filter((p) => p.check?.ok === false).map((p) => `${p.name}: max abs error ${p.check!.maxAbsError.toExponential(2)} is over the tolerance`);
+  const wrong = plans.filter((p) => p.check?.ok === false && !p.sameAs).map((p) => `${p.name}: max abs error ${p.check!.maxAbsError.toExponential(2)} is over the tolerance`);
   const optimal = plans.find((p) => p.name === 'optimal');
   return {
     layer: answer.layer ?? target.layer ?? '?',
@@ -52,10 +55,18 @@ export function readBenchAnswer(answer: BenchAnswer, target: LayerTarget): Bench
     adapter: adapterText(answer.adapter),
     repeats: answer.repeats ?? 0,
     orders: timed.map(
-      (p): OrderTiming => ({ order: p.name, macs: p.macs, medianMs: p.time.medianMs, minMs: p.time.minMs, maxMs: p.time.maxMs, gflops: p.gflops }),
+      (p): OrderTiming => ({
+        order: p.name,
+        ...(sameOrders(p).length > 0 ? { sameOrders: sameOrders(p) } : {}),
+        macs: p.macs,
+        medianMs: p.time.medianMs,
+        minMs: p.time.minMs,
+        maxMs: p.time.maxMs,
+        gflops: p.gflops,
+      }),
     ),
     steps: (optimal?.steps ?? []).map((s) => ({ spec: s.spec, medianMs: s.time.medianMs })),
-    notice: [answer.notice, ...skipped, ...wrong].filter((n): n is string => Boolean(n)).join('; ') || undefined,
+    notice: [answer.notice, samePlanNote(plans), ...skipped, ...wrong].filter((n): n is string => Boolean(n)).join('; ') || undefined,
   };
 }
 

@@ -103,9 +103,13 @@ export interface RunReport {
   readonly notice?: string;
 }
 
+export type OrderName = 'optimal' | 'left-to-right' | 'rebuilt-kernel';
+
 /** Timings of one evaluation order over the repeats, in milliseconds. */
 export interface OrderTiming {
-  readonly order: 'optimal' | 'left-to-right' | 'rebuilt-kernel';
+  readonly order: OrderName;
+  /** The other orders that are the same plan as this one (measured once, shown as one). */
+  readonly sameOrders?: readonly OrderName[];
   readonly macs: number;
   readonly medianMs: number;
   readonly minMs: number;

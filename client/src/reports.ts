@@ -1,8 +1,16 @@
 /** Run and benchmark answers as the lines a user reads: in a notification and the output channel. */
 import { formatCount, formatShape } from '../../server/src/engine/summary.js';
-import type { BenchReport, ErrorCheck, RunReport } from './protocol.js';
+import type { BenchReport, ErrorCheck, OrderName, OrderTiming, RunReport } from './protocol.js';
 
 const ORDER_NAMES = { optimal: 'optimal', 'left-to-right': 'left-to-right', 'rebuilt-kernel': 'rebuilt kernel' } as const;
+
+/** The orders a timing stands for, e.g. "optimal = left-to-right" when they are the same plan. */
+export function orderNames(timing: OrderTiming, names: Readonly<Record<OrderName, string>> = ORDER_NAMES, leaveOut: readonly OrderName[] = []): string {
+  return [timing.order, ...(timing.sameOrders ?? [])]
+    .filter((o) => !leaveOut.includes(o))
+    .map((o) => names[o])
+    .join(' = ');
+}
 
 export function backendText(report: { backend: string; adapter?: string }): string {
   const backend = backendName(report.backend);
@@ -41,12 +49,13 @@ export function runNotification(report: RunReport): string {
  * view and the table in the output channel have every order, the backend and the steps.
  */
 export function benchNotification(report: BenchReport): string {
-  const timings = report.orders.filter((o) => o.order !== 'rebuilt-kernel').map((o) => `${ORDER_NAMES[o.order]} ${o.medianMs.toFixed(2)} ms`);
+  const shown = report.orders.filter((o) => orderNames(o, ORDER_NAMES, ['rebuilt-kernel']) !== '');
+  const timings = shown.map((o) => `${orderNames(o, ORDER_NAMES, ['rebuilt-kernel'])} ${o.medianMs.toFixed(2)} ms`);
   return `${report.layer} median: ${timings.join(', ')}`;
 }
 
 export function benchSummary(report: BenchReport): string {
-  const timings = report.orders.map((o) => `${ORDER_NAMES[o.order]} ${o.medianMs.toFixed(2)} ms`);
+  const timings = report.orders.map((o) => `${orderNames(o)} ${o.medianMs.toFixed(2)} ms`);
   return `${report.layer} on ${backendText(report)}, median of ${report.repeats}: ${timings.join(', ')}`;
 }
 
@@ -56,9 +65,10 @@ export function benchTable(report: BenchReport): string[] {
   for (const o of report.orders) {
     const gflops = o.gflops === undefined ? '' : o.gflops.toFixed(2);
     lines.push(
-      `  ${ORDER_NAMES[o.order].padEnd(14)} ${o.medianMs.toFixed(3).padStart(11)} ${o.minMs.toFixed(3).padStart(10)} ${o.maxMs.toFixed(3).padStart(10)} ${formatCount(o.macs).padStart(11)} ${gflops.padStart(9)}`,
+      `  ${orderNames(o).padEnd(14)} ${o.medianMs.toFixed(3).padStart(11)} ${o.minMs.toFixed(3).padStart(10)} ${o.maxMs.toFixed(3).padStart(10)} ${formatCount(o.macs).padStart(11)} ${gflops.padStart(9)}`,
     );
   }
+  if (report.notice) lines.push(`  ${report.notice}`);
   report.steps.forEach((step, i) => lines.push(`  step ${i + 1}: ${step.spec}  ${step.medianMs.toFixed(3)} ms`));
   return lines;
 }

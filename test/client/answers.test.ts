@@ -1,7 +1,7 @@
 /** Reading the server's run and benchmark answers into what the editor shows. */
 import { describe, expect, it } from 'vitest';
 import { readBenchAnswer, readRunAnswer } from '../../client/src/answers.js';
-import { benchTable, runSummary } from '../../client/src/reports.js';
+import { benchNotification, benchTable, runSummary } from '../../client/src/reports.js';
 
 const target = { uri: 'file:///w/small-cp.cein', layer: 'cp' };
 const llvmpipe = {
@@ -59,7 +59,7 @@ describe('readRunAnswer', () => {
 });
 
 describe('readBenchAnswer', () => {
-  const time = (medianMs: number) => ({ medianMs, minMs: medianMs * 0.9, maxMs: medianMs * 1.2, runs: 10 });
+  const time = (medianMs: number) => ({ medianMs, minMs: medianMs * 0.9, maxMs: medianMs * 1.2, q1Ms: medianMs * 0.95, q3Ms: medianMs * 1.1, runs: 10 });
   const answer = {
     layer: 'cp',
     adapter: llvmpipe,
@@ -107,5 +107,20 @@ describe('readBenchAnswer', () => {
     expect(readBenchAnswer(checked, target).notice).toBe('left-to-right: max abs error 2.50e-1 is over the tolerance');
     const allPassed = { ...answer, plans: [{ ...optimal!, check: passed }, { ...leftToRight!, check: passed }] };
     expect(readBenchAnswer(allPassed, target).notice).toBeUndefined();
+  });
+
+  it('shows orders that are the same plan as one, under every name, and says so', () => {
+    const [optimal] = answer.plans;
+    const same = {
+      ...answer,
+      plans: [optimal!, { ...optimal!, name: 'left-to-right' as const, sameAs: 'optimal' as const }, { ...optimal!, name: 'rebuilt-kernel' as const, sameAs: 'optimal' as const }],
+    };
+    const report = readBenchAnswer(same, target);
+    expect(report.orders.map((o) => [o.order, o.sameOrders, o.medianMs])).toEqual([['optimal', ['left-to-right', 'rebuilt-kernel'], 2]]);
+    expect(report.notice).toBe('all three orders are the same plan, measured once');
+    const table = benchTable(report);
+    expect(table[0]).toBe('cp on WebGPU (llvmpipe (OpenGL ES, compatibility, software)), median of 10: optimal = left-to-right = rebuilt kernel 2.00 ms');
+    expect(table.filter((line) => line.includes('left-to-right'))).toHaveLength(2);
+    expect(benchNotification(report)).toBe('cp median: optimal = left-to-right 2.00 ms');
   });
 });

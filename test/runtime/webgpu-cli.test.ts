@@ -121,7 +121,21 @@ describe.skipIf(!available)('cein bench', () => {
     expect(stdout).toContain('conv: bshw,tshw->bthw|hw');
     expect(stdout).toContain('shapes 2x3x8x8, 4x3x3x3');
     expect(stdout).toContain('depthwise: bshw,sh,sw->bshw|hw');
-    expect(stdout).toMatch(/^ {2}optimal +\S+ +1\.00x +[\d.]+/m);
+    expect(stdout).toMatch(/^ {2}optimal( = rebuilt-kernel)? +\S+ +1\.00x +[\d.]+/m);
     expect(stdout).toContain('steps of the optimal plan');
+  });
+
+  it('shows the orders of a single-step layer as one plan, measured once (text and JSON)', async () => {
+    const args = ['bench', '--expr', 'bshw,tshw->bthw|hw', '--shapes', '2x3x8x8,4x3x3x3', '--warmup', '0', '--repeats', '2'];
+    const text = await cein(...args);
+    expect(text.code, text.stderr).toBe(0);
+    const rows = text.stdout.split('\n').filter((line) => /^ {2}(optimal|left-to-right|rebuilt-kernel)/.test(line));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatch(/^ {2}optimal = left-to-right = rebuilt-kernel +\S+ +1\.00x +[\d.]+ +[\d.]+-[\d.]+ /);
+    expect(text.stdout).toContain('\n  all three orders are the same plan, measured once\n');
+    const json = await cein(...args, '--json');
+    const [layer] = JSON.parse(json.stdout).layers;
+    expect(layer.samePlans).toBe('all three orders are the same plan, measured once');
+    expect(layer.plans.map((p: { sameAs?: string }) => p.sameAs ?? null)).toEqual([null, 'optimal', 'optimal']);
   });
 });

@@ -107,12 +107,13 @@ export function planOfStep(step: PlanStep): Plan {
   };
 }
 
-/** Every kernel family for two-input steps: the automatic choice, per-output, and GEMM unstaged and staged. */
+/** Every kernel family for two-input steps: the automatic choice, per-output, GEMM unstaged and staged, and the tiled convolution kernel. */
 export const KERNEL_VARIANTS: readonly { readonly name: string; readonly options: CompileOptions }[] = [
   { name: 'auto', options: {} },
   { name: 'per-output', options: { kernel: 'per-output' } },
   { name: 'gemm unstaged', options: { kernel: 'gemm', staged: false } },
   { name: 'gemm staged', options: { kernel: 'gemm', staged: true } },
+  { name: 'conv tiled', options: { kernel: 'conv-tiled' } },
 ];
 
 /**

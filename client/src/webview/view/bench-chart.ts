@@ -4,7 +4,7 @@
  * row each, drawn to the same scale within a chart.
  */
 import type { BenchReport } from '../../protocol.js';
-import { backendText } from '../../reports.js';
+import { backendText, orderNames } from '../../reports.js';
 import { el, fit, svg } from './dom.js';
 
 const LABEL_WIDTH = 230;
@@ -23,9 +23,11 @@ interface Row {
 }
 
 const ORDER_LABELS = { optimal: 'optimal order', 'left-to-right': 'left-to-right', 'rebuilt-kernel': 'rebuilt kernel' } as const;
+/** Shorter names for a bar that stands for several orders that are the same plan. */
+const SAME_PLAN_LABELS = { optimal: 'optimal', 'left-to-right': 'left-to-right', 'rebuilt-kernel': 'rebuilt' } as const;
 
 export function benchCharts(report: BenchReport): HTMLElement {
-  const orders = report.orders.map((o): Row => ({ label: ORDER_LABELS[o.order], className: o.order, ms: o.medianMs, range: [o.minMs, o.maxMs] }));
+  const orders = report.orders.map((o): Row => ({ label: o.sameOrders ? orderNames(o, SAME_PLAN_LABELS) : ORDER_LABELS[o.order], className: o.order, ms: o.medianMs, range: [o.minMs, o.maxMs] }));
   const steps = report.steps.map((s, i): Row => ({ label: `${i + 1}. ${s.spec}`, className: 'step', ms: s.medianMs }));
   return el(
     'section',

@@ -1,7 +1,7 @@
 /**
  * `cein bench`: times a layer's optimal plan against its left-to-right and rebuilt-kernel plans
- * on the WebGPU device, on the same seeded inputs: median, min and max over timed runs,
- * achieved GFLOP/s, and per-step times. One layer from --expr/--shapes, or every layer of a
+ * on the WebGPU device, on the same seeded inputs: median, quartiles, min and max over timed
+ * runs, achieved GFLOP/s, and per-step times. Plans that are the same plan show as one row. One layer from --expr/--shapes, or every layer of a
  * samples list.
  */
 import { readFileSync } from 'node:fs';
@@ -111,9 +111,10 @@ export function formatBenchmark(name: string, result: BenchResult): string {
     `${name}: ${result.expression}`,
     `  shapes ${result.shapes.map(formatShape).join(', ')}; ${formatAdapter(result.adapter)}; ${result.warmup} warm-up + ${result.repeats} timed runs`,
   ];
-  const rows = result.plans.map((p) => planRow(p));
-  lines.push(formatTable(['plan', 'MACs', 'FLOPs vs optimal', 'median ms', 'min ms', 'max ms', 'GFLOP/s', 'time vs optimal'], rows, '  '));
-  for (const p of result.plans) {
+  const rows = result.plans.filter((p) => !p.sameAs).map((p) => planRow(p, result.plans));
+  lines.push(formatTable(['plan', 'MACs', 'FLOPs vs optimal', 'median ms', 'quartiles ms', 'min ms', 'max ms', 'GFLOP/s', 'time vs optimal'], rows, '  '));
+  if (result.samePlans) lines.push(`  ${result.samePlans}`);
+  for (const p of result.plans.filter((p) => !p.sameAs)) {
     if (p.skipped) lines.push(`  ${p.name} skipped: ${p.skipped}`);
     if (p.check) lines.push(`  ${p.name} ${describeCheck(p.check)}`);
   }
@@ -126,9 +127,12 @@ export function formatBenchmark(name: string, result: BenchResult): string {
   return lines.join('\n');
 }
 
-function planRow(p: PlanBenchmark): string[] {
+/** One row per distinct plan, named by every name it goes by ("optimal = left-to-right"). */
+function planRow(p: PlanBenchmark, plans: readonly PlanBenchmark[]): string[] {
+  const name = [p.name, ...plans.filter((q) => q.sameAs === p.name).map((q) => q.name)].join(' = ');
   const ratio = formatRatio(p.flopRatio, 1);
-  if (!p.time) return [p.name, formatCount(p.macs), ratio, '-', '-', '-', '-', '-'];
+  if (!p.time) return [name, formatCount(p.macs), ratio, '-', '-', '-', '-', '-', '-'];
   const t = p.time;
-  return [p.name, formatCount(p.macs), ratio, t.medianMs.toFixed(2), t.minMs.toFixed(2), t.maxMs.toFixed(2), (p.gflops ?? 0).toFixed(2), p.timeRatio === undefined ? '-' : formatRatio(p.timeRatio, 1)];
+  const quartiles = `${t.q1Ms.toFixed(2)}-${t.q3Ms.toFixed(2)}`;
+  return [name, formatCount(p.macs), ratio, t.medianMs.toFixed(2), quartiles, t.minMs.toFixed(2), t.maxMs.toFixed(2), (p.gflops ?? 0).toFixed(2), p.timeRatio === undefined ? '-' : formatRatio(p.timeRatio, 1)];
 }

@@ -1,14 +1,19 @@
 /**
- * A benchmark job on an acquired device: the plans of a layer on the same inputs. After warm-up
- * runs (which also compile the kernels and fill each plan's buffer pool), the plans are timed in
- * interleaved rounds, so that a machine busy with other work slows every plan alike; a run is
- * timed from its first submit to the device finishing. Then each plan is timed step by step,
- * waiting for the device after each. A plan over the device's limits is reported as skipped.
+ * A benchmark job on an acquired device: the plans of a layer on the same inputs. Plans with the
+ * same steps are compiled and measured once (same-plans.ts): timing one plan under two names
+ * only measures noise. Each plan is warmed up on its own (the runs also compile the kernels and
+ * fill its buffer pool); then the plans are timed in interleaved rounds, so that a machine busy
+ * with other work slows every plan alike, in an order that changes every round (seeded), so that
+ * no plan always runs first or after the same neighbour. A run is timed from its first submit to
+ * the device finishing. Then each plan is timed step by step, waiting for the device after each.
+ * A plan over the device's limits is reported as skipped.
  */
 /// <reference types="@webgpu/types" />
 import { executePlan } from '../cpu/execute.js';
 import type { Tensor } from '../cpu/tensor.js';
-import { readTensor, uploadTensor } from '../webgpu/buffers.js';
+import { seededRandom } from '../random.js';
+import { uploadTensor } from '../webgpu/buffers.js';
+import { readTensor } from '../webgpu/readback.js';
 import { formatAdapter, type Gpu } from '../webgpu/device.js';
 import { failOnDeviceLoss } from '../webgpu/executor.js';
 import { GpuLimitError } from '../webgpu/limits.js';
@@ -16,6 +21,7 @@ import { GpuProgram } from '../webgpu/program.js';
 import type { NamedPlan } from './baselines.js';
 import { loadInputs } from './inputs.js';
 import { checkAgainstReference } from './run-layer.js';
+import { sameAsEarlier, samePlanNote } from './same-plans.js';
 import type { BenchRequest, BenchResult, Check, PlanBenchmark, ProgressSink, StepBenchmark, Timing } from './types.js';
 
 export const DEFAULT_WARMUP = 2;
@@ -29,10 +35,11 @@ export async function benchLayerJob(gpu: Gpu, request: BenchRequest, progress: P
   const first = request.plans[0];
   if (!first) throw new Error('a benchmark needs at least one plan');
   const base = (named: NamedPlan) => ({ name: named.name, macs: named.plan.macs, flops: named.plan.flops, flopRatio: named.plan.flops / first.plan.flops });
+  const sameAs = sameAsEarlier(request.plans);
 
-  const results = await failOnDeviceLoss(gpu, async () => {
+  const measured = await failOnDeviceLoss(gpu, async () => {
     // Compiling checks the limits, so plans that cannot run are known before any input exists.
-    const programs = await Promise.all(request.plans.map((named) => compileOrSkip(gpu, named, request)));
+    const programs = await Promise.all(request.plans.map((named, p) => (sameAs[p] === null ? compileOrSkip(gpu, named, request) : null)));
     const runnable = programs.flatMap((program, p) => (program instanceof GpuProgram ? [{ p, program }] : []));
     const inputs = runnable.length > 0 ? loadInputs(request.inputs) : [];
     const reference = runnable.length > 0 && request.check ? executePlan(first.plan, inputs) : null;
@@ -43,22 +50,22 @@ export async function benchLayerJob(gpu: Gpu, request: BenchRequest, progress: P
         progress({ message: `${request.plans[p]!.name}: warming up on ${formatAdapter(gpu.adapter)}`, fraction: 0 });
         checks.set(p, await warmUp(gpu, program, buffers, warmup, reference));
       }
-      const totals = new Map<number, number[]>(runnable.map(({ p }) => [p, []]));
-      for (let r = 0; r < repeats; r++) {
-        progress({ message: `timed round ${r + 1} of ${repeats} on ${formatAdapter(gpu.adapter)}`, fraction: 0.1 + (0.7 * r) / repeats });
-        for (const { p, program } of runnable) totals.get(p)!.push(await timeRun(gpu, program, buffers));
-      }
-      const results: PlanBenchmark[] = [];
+      const samples = await timeRounds(gpu, runnable.map((r) => r.program), buffers, repeats, request.orderSeed ?? 1, (r) =>
+        progress({ message: `timed round ${r + 1} of ${repeats} on ${formatAdapter(gpu.adapter)}`, fraction: 0.1 + (0.7 * r) / repeats }),
+      );
+      const totals = new Map(runnable.map(({ p }, i) => [p, samples[i]!]));
+      const results = new Map<number, PlanBenchmark>();
       for (const [p, named] of request.plans.entries()) {
-        const program = programs[p]!;
+        const program = programs[p];
+        if (!program) continue;
         if (!(program instanceof GpuProgram)) {
-          results.push({ ...base(named), skipped: program.skipped });
+          results.set(p, { ...base(named), skipped: program.skipped });
           continue;
         }
         progress({ message: `${named.name}: timing each step`, fraction: 0.8 + (0.2 * p) / request.plans.length });
         const time = timing(totals.get(p)!);
         const steps = await timeSteps(gpu, program, buffers);
-        results.push({ ...base(named), time, gflops: gflops(named.plan.flops, time.medianMs), steps, check: checks.get(p) ?? null });
+        results.set(p, { ...base(named), time, gflops: gflops(named.plan.flops, time.medianMs), steps, check: checks.get(p) ?? null });
       }
       return results;
     } finally {
@@ -66,9 +73,41 @@ export async function benchLayerJob(gpu: Gpu, request: BenchRequest, progress: P
       for (const program of programs) if (program instanceof GpuProgram) program.destroy();
     }
   });
+  // A repeated plan carries the figures of the plan it repeats (base figures are the same too).
+  const results = request.plans.map((named, p): PlanBenchmark => {
+    const earlier = sameAs[p];
+    if (earlier === null || earlier === undefined) return measured.get(p)!;
+    const { name: _, ...figures } = measured.get(request.plans.findIndex((q) => q.name === earlier))!;
+    return { ...figures, ...base(named), sameAs: earlier };
+  });
   const firstTime = results[0]?.time?.medianMs;
   const plans = results.map((r) => (r.time && firstTime ? { ...r, timeRatio: r.time.medianMs / firstTime } : r));
-  return { adapter: gpu.adapter, expression: first.plan.expression, shapes: first.plan.shapes, warmup, repeats, plans };
+  const samePlans = samePlanNote(plans);
+  return { adapter: gpu.adapter, expression: first.plan.expression, shapes: first.plan.shapes, warmup, repeats, plans, ...(samePlans ? { samePlans } : {}) };
+}
+
+/**
+ * Times each program `rounds` times on the same inputs, in interleaved rounds whose order is a
+ * fresh seeded shuffle every round; returns each program's run times in milliseconds.
+ */
+export async function timeRounds(gpu: Gpu, programs: readonly GpuProgram[], buffers: readonly GPUBuffer[], rounds: number, seed: number, onRound: (round: number) => void = () => {}): Promise<number[][]> {
+  const samples: number[][] = programs.map(() => []);
+  const random = seededRandom(seed);
+  for (let r = 0; r < rounds; r++) {
+    onRound(r);
+    for (const p of shuffled(programs.length, random)) samples[p]!.push(await timeRun(gpu, programs[p]!, buffers));
+  }
+  return samples;
+}
+
+/** 0..n-1 in a seeded random order (Fisher-Yates). */
+export function shuffled(n: number, random: () => number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
 }
 
 async function compileOrSkip(gpu: Gpu, { plan }: NamedPlan, request: BenchRequest): Promise<GpuProgram | { skipped: string }> {
@@ -129,9 +168,16 @@ async function read(gpu: Gpu, output: GPUBuffer, like: Tensor): Promise<Tensor> 
 
 export function timing(samples: readonly number[]): Timing {
   const sorted = [...samples].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const medianMs = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { medianMs, minMs: sorted[0]!, maxMs: sorted.at(-1)!, runs: sorted.length };
+  const at = (q: number) => quantile(sorted, q);
+  return { medianMs: at(0.5), minMs: sorted[0]!, maxMs: sorted.at(-1)!, q1Ms: at(0.25), q3Ms: at(0.75), runs: sorted.length };
+}
+
+/** The q-quantile of sorted values, interpolating linearly between order statistics (the median of an even count is the mean of the middle two). */
+function quantile(sorted: readonly number[], q: number): number {
+  const position = q * (sorted.length - 1);
+  const below = Math.floor(position);
+  const above = Math.min(below + 1, sorted.length - 1);
+  return sorted[below]! + (position - below) * (sorted[above]! - sorted[below]!);
 }
 
 export function gflops(flops: number, ms: number): number {

@@ -49,12 +49,18 @@ export interface BenchRequest {
   readonly check?: boolean;
   readonly adapter?: AdapterPreference;
   readonly kernel?: KernelChoice;
+  /** Seeds the order of the plans in each timed round (it changes every round); default 1. */
+  readonly orderSeed?: number;
 }
 
+/** A sample of run times: median and spread (extremes and quartiles). */
 export interface Timing {
   readonly medianMs: number;
   readonly minMs: number;
   readonly maxMs: number;
+  /** First and third quartiles (linear interpolation between order statistics). */
+  readonly q1Ms: number;
+  readonly q3Ms: number;
   readonly runs: number;
 }
 
@@ -75,6 +81,8 @@ export interface PlanBenchmark {
   readonly flopRatio: number;
   /** Present when the plan could not run here (e.g. an intermediate over the device's limits). */
   readonly skipped?: string;
+  /** The earlier plan with the same steps: this one was not measured apart, its figures are that plan's. */
+  readonly sameAs?: BaselineName;
   readonly time?: Timing;
   /** FLOPs over the median time. */
   readonly gflops?: number;
@@ -91,6 +99,8 @@ export interface BenchResult {
   readonly warmup: number;
   readonly repeats: number;
   readonly plans: readonly PlanBenchmark[];
+  /** Which plans are the same plan ("all three orders are the same plan, measured once"), when some are. */
+  readonly samePlans?: string;
 }
 
 export interface Progress {

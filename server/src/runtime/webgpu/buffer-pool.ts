@@ -1,5 +1,5 @@
 /**
- * Reuse of freed tensor buffers. Creating a buffer is far from free (the device zero-fills it
+ * Reuse of freed buffers: tensors (storage) by default, or read-back staging buffers. Creating a buffer is far from free (the device zero-fills it
  * before first use; on llvmpipe that costs more than a simple kernel over it), and a plan
  * allocates the same sizes on every run. A freed buffer waits here until a request it can
  * serve (its size up to twice the request); a request nothing fits retires the smaller waiting
@@ -9,13 +9,18 @@
 /// <reference types="@webgpu/types" />
 import { createTensorBuffer, tensorBytes } from './buffers.js';
 
+export type CreateBuffer = (device: GPUDevice, elements: number, label: string) => GPUBuffer;
+
 const SLACK = 2;
 
 export class BufferPool {
   private readonly free: GPUBuffer[] = [];
   private readonly retired: GPUBuffer[] = [];
 
-  constructor(private readonly device: GPUDevice) {}
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly create: CreateBuffer = createTensorBuffer,
+  ) {}
 
   take(elements: number, label: string): GPUBuffer {
     const bytes = tensorBytes(elements);
@@ -28,7 +33,7 @@ export class BufferPool {
       this.free.splice(this.free.indexOf(buffer), 1);
       this.retired.push(buffer);
     }
-    return createTensorBuffer(this.device, elements, label);
+    return this.create(this.device, elements, label);
   }
 
   /** Returns a buffer for later requests; work already submitted that reads it runs first. */

@@ -31,17 +31,21 @@ export function uploadParams(device: GPUDevice, params: Int32Array, label: strin
   return buffer;
 }
 
-/** Copies `elements` f32 values out of a storage buffer. */
-export async function readTensor(device: GPUDevice, buffer: GPUBuffer, elements: number): Promise<Float32Array> {
+/** A mappable buffer that read-back copies into. */
+export function createStagingBuffer(device: GPUDevice, elements: number, label: string): GPUBuffer {
+  return device.createBuffer({ label, size: tensorBytes(elements), usage: Usage.MAP_READ | Usage.COPY_DST });
+}
+
+/** Copies `elements` f32 values out of a storage buffer through `staging` (at least that large, unmapped); leaves it unmapped. */
+export async function readThrough(device: GPUDevice, buffer: GPUBuffer, elements: number, staging: GPUBuffer): Promise<Float32Array> {
   const size = tensorBytes(elements);
-  const staging = device.createBuffer({ label: 'readback', size, usage: Usage.MAP_READ | Usage.COPY_DST });
   const encoder = device.createCommandEncoder({ label: 'readback' });
   encoder.copyBufferToBuffer(buffer, 0, staging, 0, size);
   device.queue.submit([encoder.finish()]);
+  await staging.mapAsync(MAP_MODE_READ, 0, size);
   try {
-    await staging.mapAsync(MAP_MODE_READ);
-    return new Float32Array(staging.getMappedRange().slice(0, elements * BYTES_PER_ELEMENT));
+    return new Float32Array(staging.getMappedRange(0, size).slice(0, elements * BYTES_PER_ELEMENT));
   } finally {
-    staging.destroy();
+    staging.unmap();
   }
 }

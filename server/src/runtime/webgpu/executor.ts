@@ -2,7 +2,8 @@
 import type { Plan } from '../../engine/plan.js';
 import { elementCount, type Tensor } from '../cpu/tensor.js';
 import { checkOperands } from '../operands.js';
-import { readTensor, uploadTensor } from './buffers.js';
+import { uploadTensor } from './buffers.js';
+import { readTensor } from './readback.js';
 import type { Gpu } from './device.js';
 import { GpuProgram, type CompileOptions, type RunHooks } from './program.js';
 

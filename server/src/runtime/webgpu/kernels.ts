@@ -1,17 +1,21 @@
 /**
  * Which kernels run a plan step: a padding kernel per input that needs one, then the step
- * itself as a tiled GEMM when it is a product big enough along m, n and k to fill tiles, or
- * with one invocation per output element otherwise. Tile sizes follow the device's limits.
+ * itself as a tiled GEMM when it is a product big enough along m, n and k to fill tiles; a
+ * convolution step too thin for that (depthwise, small-channel) with the tiled convolution
+ * kernel, blocked along an output loop the filter does not move along; otherwise with one
+ * invocation per output element. Tile sizes follow the device's limits.
  */
 import type { PlanStep } from '../../engine/plan.js';
 import { extentOf, gemmLayout, perOutputLayout, prefersSwap, swapInputs } from './layout.js';
 import { stepNest, zeroPaddedAxes, type StepNest } from './step-nest.js';
 import type { KernelSource, Spread } from './wgsl/common.js';
+import { blockedLoop, convTiledKernel } from './wgsl/conv-tiled.js';
 import { perOutputKernel } from './wgsl/per-output.js';
 import { gemmKernel, invocationsOf, workgroupBytesOf, type GemmTiles } from './wgsl/gemm.js';
 import { padKernel } from './wgsl/pad.js';
 
-export type KernelChoice = 'auto' | 'per-output' | 'gemm';
+/** 'conv-tiled' forces the tiled convolution kernel on every two-input step it can run (others run per output). */
+export type KernelChoice = 'auto' | 'per-output' | 'gemm' | 'conv-tiled';
 
 export interface DeviceShape {
   /** A CPU-backed adapter (llvmpipe and the like). */
@@ -41,10 +45,26 @@ export function stepKernels(step: PlanStep, device: DeviceShape, choice: KernelC
   const reading = !gemm && zeroPaddedAxes(step).length > 0 ? stepNest(step, { guardZeroPadding: true }) : withCopies;
   const pads = reading.pads.map((pads, input) => (pads.length > 0 ? padKernel(step.inputShapes[input]!, pads, spreadFor(device)) : null));
   const paddedShapes = reading.pads.map((pads, input) => (pads.length > 0 ? reading.readShapes[input]! : null));
-  const swapped = prefersSwap(reading);
+  const tiled = !gemm && reading.operands === 2 && (choice === 'conv-tiled' || (choice === 'auto' && hasConvolution(step)));
+  let swapped = prefersSwap(reading);
+  // The tiled kernel blocks along a loop the filter (B) does not move along: swap when only A's loops qualify.
+  if (tiled && blockedLoop(perOutputLayout(swapped ? swapInputs(reading) : reading)) === null) {
+    if (blockedLoop(perOutputLayout(swapped ? reading : swapInputs(reading))) !== null) swapped = !swapped;
+  }
   const nest = swapped ? swapInputs(reading) : reading;
-  const main = gemm ? tiledGemm(nest, device, staged) : perOutputKernel(nest, perOutputLayout(nest), spreadFor(device));
+  const main = gemm ? tiledGemm(nest, device, staged) : gatheredKernel(nest, device, tiled);
   return { pads, main, swapped, paddedShapes };
+}
+
+/** A step the GEMM does not run: tiled along a convolution's output positions where it can be, else per output. */
+function gatheredKernel(nest: StepNest, device: DeviceShape, tiled: boolean): KernelSource {
+  const layout = perOutputLayout(nest);
+  const blocked = tiled ? blockedLoop(layout) : null;
+  return blocked === null ? perOutputKernel(nest, layout, spreadFor(device)) : convTiledKernel(nest, layout, blocked, blockSpreadFor(device));
+}
+
+function hasConvolution(step: PlanStep): boolean {
+  return step.axes.some((axis) => axis.role !== 'plain');
 }
 
 function tiledGemm(nest: StepNest, device: DeviceShape, staged: boolean | undefined): KernelSource {
@@ -108,6 +128,12 @@ function powerOfTwoAtLeast(x: number): number {
 
 function invocationLimit(device: DeviceShape): number {
   return Math.min(device.maxInvocations, device.maxWorkgroupSizeX);
+}
+
+/** The tiled convolution kernel: each invocation a block of outputs; on CPU rasterizers one 8-lane vector taking 16 blocks per lane. */
+function blockSpreadFor(device: DeviceShape): Spread {
+  const limit = invocationLimit(device);
+  return device.software ? { workgroupSize: Math.min(8, limit), perInvocation: 16 } : { workgroupSize: Math.min(64, limit), perInvocation: 1 };
 }
 
 /** Elementwise kernels: 64-invocation workgroups on GPUs; one 8-lane vector taking 32 elements per lane on CPU rasterizers. */

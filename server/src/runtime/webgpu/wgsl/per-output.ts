@@ -101,7 +101,7 @@ export function perOutputKernel(nest: StepNest, layout: PerOutputLayout, spread:
 }
 
 /** Nested loops over the summed loops; loop d carries the read offsets p{d} (and guards g{d}), starting from the enclosing ones. */
-function summedLoops(first: number, count: number, guardSwizzle: string | null, accumulate: (p: string, g: string) => string): string[] {
+export function summedLoops(first: number, count: number, guardSwizzle: string | null, accumulate: (p: string, g: string) => string): string[] {
   const lines: string[] = [];
   const guarded = guardSwizzle !== null;
   const perLoop = guarded ? 2 : 1;
