@@ -26,7 +26,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { planExpression } from '../server/src/engine/planner.js';
 import { formatCount, formatRatio } from '../server/src/engine/summary.js';
 import { baselinePlans } from '../server/src/runtime/jobs/baselines.js';
-import { benchLayerJob, gflops, timeRounds, timing } from '../server/src/runtime/jobs/bench-layer.js';
+import { benchLayerJob, gflops, timeRounds, timeRun, timing } from '../server/src/runtime/jobs/bench-layer.js';
 import type { BenchResult, Timing } from '../server/src/runtime/jobs/types.js';
 import { randomData, seededRandom } from '../server/src/runtime/random.js';
 import { createStagingBuffer, readThrough, uploadTensor } from '../server/src/runtime/webgpu/buffers.js';
@@ -233,14 +233,7 @@ async function tfjsComparison(gpu: Gpu, peer: TfjsPeer) {
     const theirs = tf.tidy(() => toCein(run(prepared)));
     const difference = relativeDifference(await theirs.data(), ours);
     theirs.dispose();
-    const ceinRun = async () => {
-      const started = performance.now();
-      const output = await program.run(buffers);
-      await gpu.device.queue.onSubmittedWorkDone();
-      const ms = performance.now() - started;
-      program.recycle(output);
-      return ms;
-    };
+    const ceinRun = () => timeRun(gpu, program, buffers);
     const [cein, tfjs] = await timeSideBySide([ceinRun, () => peer.time(() => run(prepared))], GEMM_ROUNDS);
     program.destroy();
     buffers.forEach((b) => b.destroy());

@@ -131,7 +131,8 @@ async function warmUp(gpu: Gpu, program: GpuProgram, buffers: readonly GPUBuffer
   return check;
 }
 
-async function timeRun(gpu: Gpu, program: GpuProgram, buffers: readonly GPUBuffer[]): Promise<number> {
+/** One timed run of a compiled plan, from submission until the device is idle. */
+export async function timeRun(gpu: Gpu, program: GpuProgram, buffers: readonly GPUBuffer[]): Promise<number> {
   const started = performance.now();
   const output = await program.run(buffers);
   await gpu.device.queue.onSubmittedWorkDone();
