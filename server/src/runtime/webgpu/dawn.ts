@@ -12,11 +12,13 @@ export const INSTALL_HINT =
   'OpenGL ES on Mesa llvmpipe. On Debian/Ubuntu install the fallback with: ' +
   'apt-get install -y libegl1 libegl-dev libgles2 libegl-mesa0 libgl1-mesa-dri';
 
-interface DawnModule {
+export interface DawnModule {
   create(flags: string[]): GPU;
+  /** WebGPU's constants and classes (GPUBufferUsage, ...), for code written against a browser's globals. */
+  readonly globals: object;
 }
 
-async function loadDawn(): Promise<DawnModule> {
+export async function loadDawn(): Promise<DawnModule> {
   // EGL reads this when it first initializes; without it the OpenGL ES fallback finds no display.
   process.env.EGL_PLATFORM ??= 'surfaceless';
   try {
