@@ -148,6 +148,25 @@ describe('the browser runtime on WebGPU (chromium, SwiftShader)', () => {
     expect(timed.ticks).toBeGreaterThan(10);
     expect(timed.worstLatencyMs).toBeLessThan(STALL_BOUND_MS);
   }, 180_000);
+
+  it('stops a cancelled run at once, terminating its worker, so that the next run does not wait for it', async ({ skip }) => {
+    if (!opened) return skip();
+    // The CP sample at batch 256 on the CPU reference: a float64 run of many seconds that blocks its worker's thread.
+    const big = 'file:///samples/cp-256.cein';
+    await opened.page.evaluate(([uri, text]) => (window as any).harness.open(uri, text), [big, CP_TEXT.replace('let B = 2', 'let B = 256')]);
+    const cancelled = await opened.page.evaluate((args) => (window as any).harness.commandCancelledAfter('cein.run', args, 1500), [{ uri: big, layer: 'cp' }, { backend: 'cpu' }]);
+    expect(cancelled.settledMs).toBeLessThan(5000);
+    expect(cancelled.error ?? cancelled.result?.error).toMatch(/cancel/i);
+    // A worker left running would finish the big run first; a fresh one answers the small run in the time of that run alone.
+    const started = Date.now();
+    const answer = await command(opened.page, 'cein.run', [...target, { backend: 'cpu' }]);
+    const waited = Date.now() - started;
+    expect(answer.error, JSON.stringify(answer)).toBeUndefined();
+    expect(answer.backend).toBe('cpu');
+    // How long the big run takes when left alone: the small run took a fraction of it.
+    const full = await command(opened.page, 'cein.run', [{ uri: big, layer: 'cp' }, { backend: 'cpu' }]);
+    expect(waited, `the next run took ${waited} ms; the big run alone ${full.runMs} ms`).toBeLessThan(full.runMs / 4);
+  }, 120_000);
 });
 
 describe('the browser runtime without WebGPU (chromium without the flags)', () => {

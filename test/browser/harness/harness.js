@@ -28,11 +28,17 @@ class LspClient {
   }
 
   request(method, params) {
+    return this.cancellableRequest(method, params).answer;
+  }
+
+  /** A request and a function that sends its $/cancelRequest. */
+  cancellableRequest(method, params) {
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    const answer = new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ jsonrpc: '2.0', id, method, params });
     });
+    return { answer, cancel: () => this.notify('$/cancelRequest', { id }) };
   }
 
   notify(method, params) {
@@ -90,6 +96,16 @@ window.harness = {
   /** A command, with the page's timer latency while it runs. */
   commandTimed(command, args) {
     return timerLatencyDuring(() => lsp.request('workspace/executeCommand', { command, arguments: args }));
+  },
+
+  /** A command cancelled after `ms` milliseconds: its answer (or error) and when it came, from the cancel. */
+  async commandCancelledAfter(command, args, ms) {
+    const { answer, cancel } = lsp.cancellableRequest('workspace/executeCommand', { command, arguments: args });
+    await new Promise((done) => setTimeout(done, ms));
+    const cancelled = performance.now();
+    cancel();
+    const outcome = await answer.then((result) => ({ result }), (error) => ({ error: error.message }));
+    return { ...outcome, settledMs: performance.now() - cancelled };
   },
 
   /** Progress reports the server sent ($/progress), as [kind, message] pairs. */
