@@ -108,6 +108,16 @@ window.harness = {
     return { ...outcome, settledMs: performance.now() - cancelled };
   },
 
+  /** The measurement itself, on a page that does block: `ms` of busy loop on this thread, started after the first tick. */
+  blockedPageLatency(ms) {
+    return timerLatencyDuring(async () => {
+      await new Promise((done) => setTimeout(done, 50));
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+      await new Promise((done) => setTimeout(done, 50));
+    });
+  },
+
   /** Progress reports the server sent ($/progress), as [kind, message] pairs. */
   progress() {
     return lsp.notifications.filter((n) => n.method === '$/progress').map((n) => [n.params.value.kind, n.params.value.message ?? n.params.value.title ?? '']);
