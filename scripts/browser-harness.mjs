@@ -29,15 +29,16 @@ export async function openHarness(root, { webgpu }) {
   const args = [...COMMON_ARGS, ...(webgpu ? WEBGPU_ARGS : ['--disable-gpu'])];
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
   const page = await browser.newPage();
-  const console = [];
-  page.on('console', (message) => console.push(message.text()));
-  page.on('pageerror', (error) => console.push(`page error: ${error.message}`));
+  // What the page logged, for a failing test to show.
+  const log = [];
+  page.on('console', (message) => log.push(message.text()));
+  page.on('pageerror', (error) => log.push(`page error: ${error.message}`));
   await page.goto(server.url);
   await page.waitForFunction(() => window.harness !== undefined);
   return {
     page,
     browserVersion: browser.version(),
-    console,
+    log,
     async close() {
       await browser.close().catch(() => {});
       await server.close();

@@ -28,7 +28,7 @@ const TOLERANCE = 1e-4;
  */
 const STALL_BOUND_MS = 1500;
 
-type Harness = { page: Page; console: string[]; close: () => Promise<void> };
+type Harness = { page: Page; log: string[]; close: () => Promise<void> };
 
 /** The harness, or null (with a loud notice) where chromium or a bundle is missing and CEIN_REQUIRE_WEBGPU is not set. */
 async function harness(webgpu: boolean): Promise<Harness | null> {
@@ -83,7 +83,7 @@ describe('the browser runtime on WebGPU (chromium, SwiftShader)', () => {
     if (!opened) return skip();
     expect(target).toEqual([{ uri: URI, layer: 'cp' }]);
     const answer = await command(opened.page, 'cein.run', target);
-    expect(answer.error, JSON.stringify(answer)).toBeUndefined();
+    expect(answer.error, `${JSON.stringify(answer)}\npage log:\n${opened.log.join('\n')}`).toBeUndefined();
     expect(answer.backend).toBe('webgpu');
     expect(answer.adapter.backend).toBe('browser');
     expect(`${answer.adapter.name} ${answer.adapter.architecture}`).toMatch(/swiftshader/i);
