@@ -60,12 +60,45 @@ export function expectWithinTolerance(actual: Tensor, expected: Tensor, what = '
   expect(worst, `${what}: max abs error ${worst} against max |y| ${scale}`).toBeLessThanOrEqual(TOLERANCE * scale);
 }
 
-/** Runs the plan on the device and checks it against the CPU float64 run of the same plan. */
+/** Runs the plan on the device and checks it against the CPU float64 run of the same plan, and that padding ran where the options put it. */
 export async function expectPlanMatches(gpu: Gpu, plan: Plan, inputs: readonly Tensor[], options: CompileOptions = {}): Promise<Tensor> {
   const run = await runPlanOnGpu(gpu, plan, inputs, options);
   const reference = executePlan(plan, inputs);
   expectWithinTolerance(run.output, reference, `${plan.expression} [${run.kernels.join(' | ')}]`);
+  expectPaddingAsChosen(plan, run.kernels, options);
   return run.output;
+}
+
+/**
+ * The inputs a step pads, from the step alone (docs/semantics.md section 2): the feature of a
+ * correlate axis with padding, and along a full axis whose other filter has more than one tap
+ * the input with fewer elements (the first on a tie).
+ */
+export function paddedInputs(step: PlanStep): Set<number> {
+  const inputs = new Set<number>();
+  const sizes = step.inputShapes.map((shape) => shape.reduce((p, s) => p * s, 1));
+  for (const axis of step.axes) {
+    if (axis.role === 'correlate' && axis.pad && axis.pad.lo + axis.pad.hi > 0) inputs.add(axis.feature === 'a' ? 0 : 1);
+    if (axis.role === 'full') {
+      const smaller = sizes[0]! <= sizes[1]! ? 0 : 1;
+      const other = step.inputShapes[1 - smaller]![step.inputIndices[1 - smaller]!.indexOf(axis.name)]!;
+      if (other > 1) inputs.add(smaller);
+    }
+  }
+  return inputs;
+}
+
+/**
+ * Per step, one padding kernel per padded input when padding is copied (fusePadding false, or
+ * a GEMM step, which always reads a copy), none when the step's kernel reads it virtually.
+ */
+export function expectPaddingAsChosen(plan: Plan, kernels: readonly string[], options: CompileOptions): void {
+  plan.steps.forEach((step, i) => {
+    const parts = kernels[i]!.split(' + ');
+    const copied = options.fusePadding === false || parts.at(-1)!.startsWith('gemm ');
+    const pads = parts.filter((part) => part.startsWith('pad ')).length;
+    expect(pads, `step ${i + 1} ${step.spec}: ${kernels[i]}`).toBe(copied ? paddedInputs(step).size : 0);
+  });
 }
 
 export function planOf(text: string, inputs: readonly Tensor[], conv: ConvOptionsMap = {}, tree?: PlanTree): Plan {
@@ -107,13 +140,20 @@ export function planOfStep(step: PlanStep): Plan {
   };
 }
 
-/** Every kernel family for two-input steps: the automatic choice, per-output, GEMM unstaged and staged, and the tiled convolution kernel. */
+/**
+ * Every kernel family for two-input steps: the automatic choice, per-output, GEMM unstaged and
+ * staged, and the tiled convolution kernel; those that read padding virtually also with the
+ * padding copied first.
+ */
 export const KERNEL_VARIANTS: readonly { readonly name: string; readonly options: CompileOptions }[] = [
   { name: 'auto', options: {} },
+  { name: 'auto, padding copied', options: { fusePadding: false } },
   { name: 'per-output', options: { kernel: 'per-output' } },
+  { name: 'per-output, padding copied', options: { kernel: 'per-output', fusePadding: false } },
   { name: 'gemm unstaged', options: { kernel: 'gemm', staged: false } },
   { name: 'gemm staged', options: { kernel: 'gemm', staged: true } },
   { name: 'conv tiled', options: { kernel: 'conv-tiled' } },
+  { name: 'conv tiled, padding copied', options: { kernel: 'conv-tiled', fusePadding: false } },
 ];
 
 /**

@@ -1,13 +1,19 @@
 /**
- * Which kernels run a plan step: a padding kernel per input that needs one, then the step
- * itself as a tiled GEMM when it is a product big enough along m, n and k to fill tiles; a
- * convolution step too thin for that (depthwise, small-channel) with the tiled convolution
- * kernel, blocked along an output loop the filter does not move along; otherwise with one
- * invocation per output element. Tile sizes follow the device's limits.
+ * Which kernels run a plan step: the step itself as a tiled GEMM when it is a product big
+ * enough along m, n and k to fill tiles; a convolution step too thin for that (depthwise,
+ * small-channel) with the tiled convolution kernel, blocked along an output loop the filter
+ * does not move along; otherwise with one invocation per output element. Tile sizes follow the
+ * device's limits.
+ *
+ * Padding (step-nest.ts): the tiled convolution and per-output kernels read it virtually, every
+ * mode through its index map, so a padded step is one dispatch; the GEMM kernel reads a padded
+ * copy, made by a padding kernel before it. The GEMM re-reads each padded value once per output
+ * column and tap from its innermost loop, where a guard would cost on every read, while the copy
+ * costs one pass over the input (bench:runtime, "padding fused into the step").
  */
 import type { PlanStep } from '../../engine/plan.js';
 import { extentOf, gemmLayout, perOutputLayout, prefersSwap, swapInputs } from './layout.js';
-import { stepNest, zeroPaddedAxes, type StepNest } from './step-nest.js';
+import { stepNest, virtualPaddedAxes, type StepNest } from './step-nest.js';
 import type { KernelSource, Spread } from './wgsl/common.js';
 import { blockedLoop, convTiledKernel } from './wgsl/conv-tiled.js';
 import { perOutputKernel } from './wgsl/per-output.js';
@@ -25,6 +31,14 @@ export interface DeviceShape {
   readonly maxWorkgroupBytes: number;
 }
 
+export interface KernelOptions {
+  readonly choice?: KernelChoice;
+  /** Stage GEMM tiles through workgroup memory (default: on hardware adapters). */
+  readonly staged?: boolean;
+  /** Read padding virtually where the kernel can (default); false pads a copy first, as the GEMM does. */
+  readonly fusePadding?: boolean;
+}
+
 export interface StepKernels {
   /** Per input: the kernel padding it, or null when the input is read as is. */
   readonly pads: readonly (KernelSource | null)[];
@@ -38,11 +52,11 @@ export interface StepKernels {
 /** Below these extents a GEMM tile would be mostly empty, and the per-output kernel is faster. */
 const GEMM_MIN = { m: 8, n: 8, k: 8 };
 
-export function stepKernels(step: PlanStep, device: DeviceShape, choice: KernelChoice = 'auto', staged?: boolean): StepKernels {
+export function stepKernels(step: PlanStep, device: DeviceShape, options: KernelOptions = {}): StepKernels {
+  const { choice = 'auto', staged, fusePadding = true } = options;
   const withCopies = stepNest(step);
   const gemm = usesGemm(withCopies, choice);
-  // The GEMM kernels read padded copies; the per-output kernel reads zero padding virtually, through guards.
-  const reading = !gemm && zeroPaddedAxes(step).length > 0 ? stepNest(step, { guardZeroPadding: true }) : withCopies;
+  const reading = fusePadding && !gemm && virtualPaddedAxes(step).length > 0 ? stepNest(step, { virtualPadding: true }) : withCopies;
   const pads = reading.pads.map((pads, input) => (pads.length > 0 ? padKernel(step.inputShapes[input]!, pads, spreadFor(device)) : null));
   const paddedShapes = reading.pads.map((pads, input) => (pads.length > 0 ? reading.readShapes[input]! : null));
   const tiled = !gemm && reading.operands === 2 && (choice === 'conv-tiled' || (choice === 'auto' && hasConvolution(step)));

@@ -22,6 +22,8 @@ export interface CompileOptions {
   readonly kernel?: KernelChoice;
   /** Stage GEMM tiles through workgroup memory; default: on hardware adapters, not on CPU-backed ones. */
   readonly staged?: boolean;
+  /** Read padding inside the step's kernel where it can (default); false runs a padding kernel first (benchmarks and tests). */
+  readonly fusePadding?: boolean;
   /** Limits to respect instead of the device's (tests use smaller ones to exercise refusal and grid folding). */
   readonly limits?: Partial<ExecutorLimits>;
 }
@@ -202,7 +204,7 @@ export function planKernels(gpu: Gpu, plan: Plan, options: CompileOptions = {}):
     maxWorkgroupSizeX: gpu.limits.maxComputeWorkgroupSizeX,
     maxWorkgroupBytes: gpu.limits.maxComputeWorkgroupStorageSize,
   };
-  const kernels = plan.steps.map((step) => stepKernels(step, device, options.kernel, options.staged));
+  const kernels = plan.steps.map((step) => stepKernels(step, device, { choice: options.kernel, staged: options.staged, fusePadding: options.fusePadding }));
   checkTensorsFit(plannedTensors(plan, kernels.map((k) => k.paddedShapes)), limits, gpu.adapter.name);
   kernels.forEach((k, i) => [...k.pads, k.main].forEach((kernel) => kernel && checkWorkgroupsFit(kernel.workgroups, `step ${i + 1} (${kernel.label})`, limits)));
   return { kernels, limits };
