@@ -20,9 +20,16 @@
  * 5. Fixed costs: the time one more dispatch adds to a plan (a chain of tiny elementwise steps
  *    against a single one), and reading 2 MiB back through a fresh staging buffer against a
  *    reused one.
+ * 6. Padding fused into the step that reads it: plans with reflect and circular padding run with
+ *    the padding read through its index map and with a padding kernel first, side by side, with
+ *    their dispatch counts; and a GEMM step's padding kernel (which it keeps) against the same
+ *    GEMM on an input padded beforehand. `npm run bench:runtime -- --only padding` runs this
+ *    section alone and merges it into the existing report.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ConvOptions } from '../server/src/engine/options.js';
+import type { Plan } from '../server/src/engine/plan.js';
 import { planExpression } from '../server/src/engine/planner.js';
 import { formatCount, formatRatio } from '../server/src/engine/summary.js';
 import { baselinePlans } from '../server/src/runtime/jobs/baselines.js';
@@ -298,6 +305,78 @@ async function readbackCost(gpu: Gpu) {
   return result;
 }
 
+const PADDING_ROUNDS = 21;
+const SAME: ConvOptions = { padding: { kind: 'same' } };
+
+/** Plans whose padding the step's kernel can read itself: the CP plan's depthwise steps (tiled) and a depthwise step alone. */
+function paddingWorkloads(): { name: string; plan: Plan }[] {
+  const cp = (mode: 'reflect' | 'circular') => planExpression(CONV_LAYER.expr, CONV_LAYER.shapes, { conv: { h: { ...SAME, mode }, w: { ...SAME, mode } } });
+  const depthwise = (mode: 'reflect' | 'circular') => planExpression('bhwr,rw->bhwr|w', [[8, 32, 32, 16], [16, 3]], { conv: { w: { ...SAME, mode } } });
+  return [
+    { name: 'CP layer, reflect', plan: cp('reflect') },
+    { name: 'CP layer, circular', plan: cp('circular') },
+    { name: 'depthwise step, reflect', plan: depthwise('reflect') },
+    { name: 'depthwise step, circular', plan: depthwise('circular') },
+  ];
+}
+
+/**
+ * Padding fused into the step against a padding kernel first, in interleaved rounds on the same
+ * inputs, outputs compared; then what the padding kernel costs a GEMM step.
+ */
+async function paddingFusion(gpu: Gpu) {
+  const rows = [];
+  for (const { name, plan } of paddingWorkloads()) {
+    const random = seededRandom(7);
+    const buffers = plan.shapes.map((shape, k) => uploadTensor(gpu.device, randomData(shape, random), `operand ${k + 1}`));
+    const programs = [await GpuProgram.compile(gpu, plan), await GpuProgram.compile(gpu, plan, { fusePadding: false })];
+    const outputs = [];
+    for (const program of programs) {
+      const output = await program.run(buffers);
+      outputs.push(await readTensor(gpu.device, output, output.size / 4));
+      program.recycle(output);
+    }
+    const [fused, copied] = await timeInterleaved(gpu, programs, buffers, PADDING_ROUNDS);
+    const row = {
+      workload: `${name}: ${plan.expression} ${plan.shapes.map((shape) => shape.join('x')).join(', ')}`,
+      dispatches: { fused: programs[0]!.dispatchCount, copied: programs[1]!.dispatchCount },
+      kernels: { fused: programs[0]!.kernelLabels, copied: programs[1]!.kernelLabels },
+      fused: fused!,
+      copied: copied!,
+      copiedOverFused: copied!.medianMs / fused!.medianMs,
+      maxDifference: relativeDifference(outputs[0]!, outputs[1]!),
+    };
+    programs.forEach((p) => p.destroy());
+    buffers.forEach((b) => b.destroy());
+    rows.push(row);
+    const quartiles = (t: Timing) => `${t.medianMs.toFixed(2)} ms (${t.q1Ms.toFixed(2)}-${t.q3Ms.toFixed(2)})`;
+    console.log(`  ${name}: fused ${quartiles(row.fused)}, ${row.dispatches.fused} dispatches; padding copied ${quartiles(row.copied)}, ${row.dispatches.copied} dispatches: ${row.copiedOverFused.toFixed(2)}x; outputs differ by ${row.maxDifference.toExponential(1)} of max |y|`);
+  }
+  return { rounds: PADDING_ROUNDS, rows, gemm: await gemmPaddingCost(gpu) };
+}
+
+/** The GEMM keeps its padding kernel: a 3x3 reflect-padded conv2d against the same GEMM on an input padded beforehand (valid). */
+async function gemmPaddingCost(gpu: Gpu) {
+  const [b, c, m] = [8, 32, 32];
+  const padded = planExpression('bshw,tshw->bthw|hw', [[b, c, m, m], [c, c, 3, 3]], { conv: { h: { ...SAME, mode: 'reflect' }, w: { ...SAME, mode: 'reflect' } } });
+  const valid = planExpression('bshw,tshw->bthw|hw', [[b, c, m + 2, m + 2], [c, c, 3, 3]], { conv: { h: { padding: { kind: 'valid' } }, w: { padding: { kind: 'valid' } } } });
+  // The input padded beforehand is the larger: both programs read it (one only its first elements), in interleaved rounds.
+  const buffers = valid.shapes.map((shape, k) => uploadTensor(gpu.device, randomData(shape, seededRandom(8 + k)), `operand ${k + 1}`));
+  const programs = [await GpuProgram.compile(gpu, padded), await GpuProgram.compile(gpu, valid)];
+  const [withPad, prepadded] = await timeInterleaved(gpu, programs, buffers, PADDING_ROUNDS);
+  const result = {
+    workload: `${padded.expression} ${padded.shapes.map((shape) => shape.join('x')).join(', ')}, reflect, same`,
+    kernels: programs[0]!.kernelLabels,
+    withPaddingKernel: withPad!,
+    inputPaddedBeforehand: prepadded!,
+    paddingShare: (withPad!.medianMs - prepadded!.medianMs) / withPad!.medianMs,
+  };
+  programs.forEach((p) => p.destroy());
+  buffers.forEach((buffer) => buffer.destroy());
+  console.log(`  GEMM step ${result.workload} [${result.kernels.join(' | ')}]: ${withPad!.medianMs.toFixed(2)} ms with its padding kernel, ${prepadded!.medianMs.toFixed(2)} ms on an input padded beforehand: padding ${(100 * result.paddingShare).toFixed(1)} % of the step`);
+  return result;
+}
+
 /** numpy's float32 matmul at the same sizes, when python3 with numpy is installed. */
 function numpyMatmul(): { library: string; rows: { n: number; gflops: number }[] } | null {
   const script = [
@@ -345,8 +424,31 @@ function summarizeLayer(config: string, name: string, result: BenchResult) {
   return { config, layer: name, expression: result.expression, shapes: result.shapes, plans: result.plans, comparisons };
 }
 
+/** `--only padding`: runs section 6 alone and merges it into the existing report. */
+async function paddingOnly(gpu: Gpu): Promise<void> {
+  console.log(`adapter: ${formatAdapter(gpu.adapter)}`);
+  console.log('padding fused into the step that reads it, against a padding kernel first (median and quartiles of interleaved runs):');
+  const padding = await paddingFusion(gpu);
+  const path = 'bench/reports/runtime.json';
+  const report = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : { benchmark: 'runtime' };
+  report['padding'] = { date: new Date().toISOString(), machine: machine(), adapter: gpu.adapter, ...padding };
+  mkdirSync('bench/reports', { recursive: true });
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`report: ${path} (padding section only)`);
+}
+
 async function main(): Promise<void> {
   const gpu = await acquireGpu();
+  const only = process.argv.indexOf('--only');
+  if (only >= 0) {
+    try {
+      if (process.argv[only + 1] !== 'padding') throw new Error(`--only takes "padding", not "${process.argv[only + 1] ?? ''}"`);
+      await paddingOnly(gpu);
+    } finally {
+      gpu.release();
+    }
+    return;
+  }
   try {
     console.log(`adapter: ${formatAdapter(gpu.adapter)}`);
     console.log('GEMM (ik,kj->ij), median of interleaved runs:');
@@ -363,6 +465,9 @@ async function main(): Promise<void> {
 
     console.log('\nfixed costs, median of interleaved runs:');
     const overhead = { dispatch: await dispatchOverhead(gpu), readback: await readbackCost(gpu) };
+
+    console.log('\npadding fused into the step that reads it, against a padding kernel first (median and quartiles of interleaved runs):');
+    const padding = { date: new Date().toISOString(), ...(await paddingFusion(gpu)) };
 
     const layerRows = [];
     for (const size of SIZES) {
@@ -393,6 +498,7 @@ async function main(): Promise<void> {
       convolution,
       tfjs,
       overhead,
+      padding,
       layers: layerRows,
       goals: { gemm: gemmGoal, layers: layerGoal, convolution: { target: 'depthwise steps >= 50 % of the GEMM kernel\'s GFLOP/s at about the same MACs', met: convolution.goalMet, ratios: convolution.depthwise.map((d) => d.tiledOverGemm) } },
     };

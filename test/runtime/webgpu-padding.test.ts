@@ -40,6 +40,8 @@ async function dispatchesOfRun(plan: Plan, options: CompileOptions): Promise<num
   try {
     (await program.run(inputs)).destroy();
     await device.queue.onSubmittedWorkDone();
+    // What the program reports (the benchmark's figure) is what it issued.
+    expect(program.dispatchCount).toBe(dispatches);
   } finally {
     device.createCommandEncoder = createEncoder;
     for (const buffer of inputs) buffer.destroy();

@@ -92,6 +92,11 @@ export class GpuProgram {
     return this.steps.map((s) => [...s.pads.filter((p) => p !== null).map((p) => p.label), s.main.label].join(' + '));
   }
 
+  /** Dispatches one run issues: each step's main kernel and its padding kernels. */
+  get dispatchCount(): number {
+    return this.steps.reduce((count, s) => count + 1 + s.pads.filter((p) => p !== null).length, 0);
+  }
+
   /** Runs every step on `inputs` (one buffer per operand) and returns the output buffer; the caller destroys it or gives it back with recycle(). */
   async run(inputs: readonly GPUBuffer[], hooks: RunHooks = {}): Promise<GPUBuffer> {
     const { device } = this.gpu;
