@@ -34,7 +34,7 @@ function padding(form: Form): Padding {
 }
 
 /** The padding read virtually by the tiled kernel (the default), and copied by a padding kernel first. */
-const PADDING_VARIANTS: CompileOptions[] = [{}, { fusePadding: false }];
+const PADDING_VARIANTS: CompileOptions[] = [{}, { padding: 'copied' }];
 
 const CASES = FORMS.flatMap((form) => MODES.flatMap((mode) => STRIDE_DILATION.map(([stride, dilation]) => ({ form, mode, stride: form === 'same' ? 1 : stride, dilation }))));
 const optionOf = (c: (typeof CASES)[number]): ConvOptions => ({ stride: c.stride, dilation: c.dilation, padding: padding(c.form), mode: c.mode });
@@ -78,7 +78,7 @@ describe.skipIf(!gpu)('depthwise 1-D bhwr,rw->bhwr|w: every padding form and mod
           expect(run.kernels[0], what).toContain(vec4 ? 'conv-tiled vec4' : 'conv-tiled');
           if (!vec4) expect(run.kernels[0], what).not.toContain('vec4');
           // Overlapping reads (stride 1) of the feature as it is go through the block's window of registers.
-          if (c.stride === 1 && options.fusePadding !== false) expect(run.kernels[0], what).toContain('window');
+          if (c.stride === 1 && options.padding !== 'copied') expect(run.kernels[0], what).toContain('window');
           expectWithinTolerance(run.output, expected, what);
           expectPaddingAsChosen(plan, run.kernels, options);
         }

@@ -7,10 +7,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConvOptionsMap } from '../../server/src/engine/options.js';
 import type { Plan, PlanTree } from '../../server/src/engine/plan.js';
+import { executePlan } from '../../server/src/runtime/cpu/execute.js';
 import { uploadTensor } from '../../server/src/runtime/webgpu/buffers.js';
+import { runPlanOnGpu } from '../../server/src/runtime/webgpu/executor.js';
 import { GpuProgram, type CompileOptions } from '../../server/src/runtime/webgpu/program.js';
 import { randomTensor, seeded } from '../helpers/random.js';
-import { expectPlanMatches, paddedInputs, planOf, testGpu } from './webgpu-harness.js';
+import { expectPlanMatches, expectWithinTolerance, paddedInputs, planOf, testGpu } from './webgpu-harness.js';
 
 const gpu = await testGpu();
 afterAll(() => gpu?.release());
@@ -70,7 +72,7 @@ describe.skipIf(!gpu)('padding fused into the step that reads it', () => {
       const inputs = c.shapes.map((shape) => randomTensor(shape, random));
       const plan = planOf(c.text, inputs, c.conv, c.tree);
       if (c.tree) expect(plan.steps.map((s) => s.kind)).toContain('filter-convolution');
-      const copied = await dispatchesOfRun(plan, { ...c.options, fusePadding: false });
+      const copied = await dispatchesOfRun(plan, { ...c.options, padding: 'copied' });
       const fused = await dispatchesOfRun(plan, c.options);
       expect(copied).toBe(expectedDispatches(plan, true));
       expect(fused).toBe(expectedDispatches(plan, false));
@@ -79,10 +81,23 @@ describe.skipIf(!gpu)('padding fused into the step that reads it', () => {
     });
   }
 
-  it('a GEMM step keeps its padding kernel: a 3x3 conv2d with reflect padding', async () => {
-    const inputs = [randomTensor([2, 16, 10, 9], random), randomTensor([12, 16, 3, 3], random)];
-    const plan = planOf('bshw,tshw->bthw|hw', inputs, { h: { mode: 'reflect' }, w: { mode: 'reflect' } });
-    expect(await dispatchesOfRun(plan, {})).toBe(expectedDispatches(plan, true));
-    await expectPlanMatches(gpu!, plan, inputs);
-  });
+  // The GEMM reads the padding itself only when it loads each padded value once per tap: the
+  // output channels fit one register block (unstaged: 8) or one tile (staged: 16 below 24 channels, 32 below 48).
+  const gemmCases: { channels: number; staged: boolean; fused: boolean }[] = [
+    { channels: 8, staged: false, fused: true },
+    { channels: 12, staged: false, fused: false },
+    { channels: 12, staged: true, fused: true },
+    { channels: 40, staged: true, fused: false },
+  ];
+  for (const c of gemmCases) {
+    it(`a 3x3 conv2d as a GEMM, ${c.staged ? 'staged' : 'unstaged'}, ${c.channels} output channels: padding ${c.fused ? 'fused' : 'copied'}`, async () => {
+      const inputs = [randomTensor([2, 16, 10, 9], random), randomTensor([c.channels, 16, 3, 3], random)];
+      const plan = planOf('bshw,tshw->bthw|hw', inputs, { h: { mode: 'reflect' }, w: { mode: 'circular' } });
+      const options: CompileOptions = { staged: c.staged };
+      const run = await runPlanOnGpu(gpu!, plan, inputs, options);
+      expect(run.kernels[0]).toMatch(/gemm /);
+      expect(await dispatchesOfRun(plan, options)).toBe(expectedDispatches(plan, !c.fused));
+      expectWithinTolerance(run.output, executePlan(plan, inputs), run.kernels[0]);
+    });
+  }
 });

@@ -5,11 +5,16 @@
  * does not move along; otherwise with one invocation per output element. Tile sizes follow the
  * device's limits.
  *
- * Padding (step-nest.ts): the tiled convolution and per-output kernels read it virtually, every
- * mode through its index map, so a padded step is one dispatch; the GEMM kernel reads a padded
- * copy, made by a padding kernel before it. The GEMM re-reads each padded value once per output
- * column and tap from its innermost loop, where a guard would cost on every read, while the copy
- * costs one pass over the input (bench:runtime, "padding fused into the step").
+ * Padding (step-nest.ts) is read by the step's kernel, every mode through its index map, so a
+ * padded step is one dispatch and no padded copy, where that is cheaper than a padding kernel
+ * first: always for the tiled convolution and per-output kernels, which load each padded value
+ * once per filter tap; for the GEMM only when it does too, i.e. the other operand's side of the
+ * output fits one register block (unstaged) or tile (staged). Past that the GEMM loads each value
+ * again per block of columns, each load paying for the index map again, while the copy costs one
+ * pass whatever the reuse. On llvmpipe (unstaged), a 3x3 conv2d at 8 channels ran 14-16 % faster
+ * fused; at 16 fused and copied took the same time, and above that the runs on a loaded machine
+ * did not separate them (bench:runtime, "padding fused into the step"). The staged rule is the
+ * same reasoning, not measured on a GPU.
  */
 import type { PlanStep } from '../../engine/plan.js';
 import { extentOf, gemmLayout, perOutputLayout, prefersSwap, swapInputs } from './layout.js';
@@ -31,12 +36,14 @@ export interface DeviceShape {
   readonly maxWorkgroupBytes: number;
 }
 
+/** Padding read by the step's kernel where cheaper ('auto'), always ('fused'), or from a padded copy ('copied'). */
+export type PaddingChoice = 'auto' | 'fused' | 'copied';
+
 export interface KernelOptions {
   readonly choice?: KernelChoice;
   /** Stage GEMM tiles through workgroup memory (default: on hardware adapters). */
   readonly staged?: boolean;
-  /** Read padding virtually where the kernel can (default); false pads a copy first, as the GEMM does. */
-  readonly fusePadding?: boolean;
+  readonly padding?: PaddingChoice;
 }
 
 export interface StepKernels {
@@ -53,10 +60,12 @@ export interface StepKernels {
 const GEMM_MIN = { m: 8, n: 8, k: 8 };
 
 export function stepKernels(step: PlanStep, device: DeviceShape, options: KernelOptions = {}): StepKernels {
-  const { choice = 'auto', staged, fusePadding = true } = options;
+  const { choice = 'auto', staged, padding = 'auto' } = options;
   const withCopies = stepNest(step);
   const gemm = usesGemm(withCopies, choice);
-  const reading = fusePadding && !gemm && virtualPaddedAxes(step).length > 0 ? stepNest(step, { virtualPadding: true }) : withCopies;
+  const virtual = padding !== 'copied' && virtualPaddedAxes(step).length > 0 ? stepNest(step, { virtualPadding: true }) : null;
+  const fused = virtual !== null && (padding === 'fused' || !gemm || gemmLoadsOnce(virtual, device, staged));
+  const reading = fused ? virtual : withCopies;
   const pads = reading.pads.map((pads, input) => (pads.length > 0 ? padKernel(step.inputShapes[input]!, pads, spreadFor(device)) : null));
   const paddedShapes = reading.pads.map((pads, input) => (pads.length > 0 ? reading.readShapes[input]! : null));
   const tiled = !gemm && reading.operands === 2 && (choice === 'conv-tiled' || (choice === 'auto' && hasConvolution(step)));
@@ -75,6 +84,20 @@ function gatheredKernel(nest: StepNest, device: DeviceShape, tiled: boolean): Ke
   const layout = perOutputLayout(nest);
   const blocked = tiled ? blockedLoop(layout) : null;
   return blocked === null ? perOutputKernel(nest, layout, spreadFor(device)) : convTiledKernel(nest, layout, blocked, blockSpreadFor(device));
+}
+
+/**
+ * Whether the GEMM loads each value of every virtually padded input once per filter tap: the
+ * output's extent on the other operand's side fits one register block (unstaged: one column of
+ * invocations reads each row of A) or one tile (staged: one workgroup stages it).
+ */
+function gemmLoadsOnce(nest: StepNest, device: DeviceShape, staged: boolean | undefined): boolean {
+  const oriented = prefersSwap(nest) ? swapInputs(nest) : nest;
+  const layout = gemmLayout(oriented);
+  const [m, n] = [extentOf(layout.m), extentOf(layout.n)];
+  const tiles = chooseTiles(m, n, device, staged);
+  const once = { a: tiles.staged ? tiles.tn : tiles.rn, b: tiles.staged ? tiles.tm : tiles.rm };
+  return oriented.guards.every((guard) => (guard.input === 0 ? n <= once.a : m <= once.b));
 }
 
 function hasConvolution(step: PlanStep): boolean {

@@ -12,7 +12,7 @@ import { BufferPool } from './buffer-pool.js';
 import { uploadParams } from './buffers.js';
 import type { Gpu } from './device.js';
 import { dispatchGrid, type Grid } from './grid.js';
-import { stepKernels, type KernelChoice, type StepKernels } from './kernels.js';
+import { stepKernels, type KernelChoice, type PaddingChoice, type StepKernels } from './kernels.js';
 import { checkTensorsFit, checkWorkgroupsFit, plannedTensors, type ExecutorLimits } from './limits.js';
 import { pipelineFor } from './pipelines.js';
 import { GRID_SLOTS, type KernelSource } from './wgsl/common.js';
@@ -22,8 +22,8 @@ export interface CompileOptions {
   readonly kernel?: KernelChoice;
   /** Stage GEMM tiles through workgroup memory; default: on hardware adapters, not on CPU-backed ones. */
   readonly staged?: boolean;
-  /** Read padding inside the step's kernel where it can (default); false runs a padding kernel first (benchmarks and tests). */
-  readonly fusePadding?: boolean;
+  /** Where padding is read (kernels.ts): by the step's kernel where cheaper (default), always ('fused'), or from a copy a padding kernel makes first ('copied'); the last two for benchmarks and tests. */
+  readonly padding?: PaddingChoice;
   /** Limits to respect instead of the device's (tests use smaller ones to exercise refusal and grid folding). */
   readonly limits?: Partial<ExecutorLimits>;
 }
@@ -209,7 +209,7 @@ export function planKernels(gpu: Gpu, plan: Plan, options: CompileOptions = {}):
     maxWorkgroupSizeX: gpu.limits.maxComputeWorkgroupSizeX,
     maxWorkgroupBytes: gpu.limits.maxComputeWorkgroupStorageSize,
   };
-  const kernels = plan.steps.map((step) => stepKernels(step, device, { choice: options.kernel, staged: options.staged, fusePadding: options.fusePadding }));
+  const kernels = plan.steps.map((step) => stepKernels(step, device, { choice: options.kernel, staged: options.staged, padding: options.padding }));
   checkTensorsFit(plannedTensors(plan, kernels.map((k) => k.paddedShapes)), limits, gpu.adapter.name);
   kernels.forEach((k, i) => [...k.pads, k.main].forEach((kernel) => kernel && checkWorkgroupsFit(kernel.workgroups, `step ${i + 1} (${kernel.label})`, limits)));
   return { kernels, limits };

@@ -138,8 +138,8 @@ export interface GuardReads {
   readonly swizzle: string;
   /** WGSL functions the shifts call. */
   readonly functions: readonly string[];
-  /** The test that the zero-padding guards among `g` lie in [0, limit), or null when none pads with zeros. */
-  inside(g: string, limit: string): string | null;
+  /** The test that the zero-padding guards among `g` (those of `input` when given) lie in [0, limit), or null when none pads with zeros. */
+  inside(g: string, limit: string, input?: 0 | 1): string | null;
   /** What to add to a read offset of `input` at guard positions `g`, or null when no guard of that input maps reads. */
   shift(input: 0 | 1, g: string, limit: string, strides: string): string | null;
 }
@@ -159,13 +159,14 @@ const MODE_MAPS: Record<Exclude<PaddingMode, 'zeros'>, { name: string; source: s
 export function guardReads(guards: readonly Guard[]): GuardReads {
   const { type, swizzle, inside } = guardType(guards.length);
   const component = (v: string, i: number) => (guards.length === 1 ? `(${v})` : `(${v}).${'xyzw'[i]}`);
-  const zeros = guards.flatMap((guard, i) => (guard.mode === 'zeros' ? ['xyzw'[i]!] : []));
+  const zerosOf = (input?: 0 | 1) => guards.flatMap((guard, i) => (guard.mode === 'zeros' && (input === undefined || guard.input === input) ? ['xyzw'[i]!] : []));
   const modes = [...new Set(guards.flatMap((guard) => (guard.mode === 'zeros' ? [] : [guard.mode])))];
   return {
     type,
     swizzle,
     functions: modes.map((mode) => MODE_MAPS[mode].source),
-    inside: (g, limit) => {
+    inside: (g, limit, input) => {
+      const zeros = zerosOf(input);
       if (zeros.length === 0) return null;
       if (zeros.length === guards.length) return inside(g, limit);
       const only = zeros.join('');
