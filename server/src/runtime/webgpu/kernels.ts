@@ -11,10 +11,10 @@
  * once per filter tap; for the GEMM only when it does too, i.e. the other operand's side of the
  * output fits one register block (unstaged) or tile (staged). Past that the GEMM loads each value
  * again per block of columns, each load paying for the index map again, while the copy costs one
- * pass whatever the reuse. On llvmpipe (unstaged), a 3x3 conv2d at 8 channels ran 14-16 % faster
- * fused; at 16 fused and copied took the same time, and above that the runs on a loaded machine
- * did not separate them (bench:runtime, "padding fused into the step"). The staged rule is the
- * same reasoning, not measured on a GPU.
+ * pass whatever the reuse. On llvmpipe (unstaged), a 3x3 conv2d at 8 channels ran 1.16-1.25x
+ * faster fused; at 16 fused and copied took the same time; at 32 and 64 fused was mostly slower,
+ * within the spread of a loaded machine (bench:runtime, "padding fused into the step"). The
+ * staged rule follows the same reasoning, not measured on a GPU.
  */
 import type { PlanStep } from '../../engine/plan.js';
 import { extentOf, gemmLayout, perOutputLayout, prefersSwap, swapInputs } from './layout.js';
