@@ -22,11 +22,18 @@
  *    reused one.
  * 6. The browser peer (browser-peer.ts): the CP layer on headless chromium's WebGPU, in the
  *    browser's runtime worker, against the same job on Node's Dawn, taking turns.
+ * 7. Padding fused into the step that reads it: plans with reflect and circular padding run with
+ *    the padding read through its index map and with a padding kernel first, side by side, with
+ *    their dispatch counts; and GEMM steps (3x3 conv2d at 8, 16, 32 channels) fused, copied and
+ *    on an input padded beforehand.
  *
- * `--only browser-peer` runs section 6 alone and puts it into the existing report.
+ * `--only browser-peer` or `--only padding` runs that section alone and merges it into the
+ * existing report.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ConvOptions } from '../server/src/engine/options.js';
+import type { Plan } from '../server/src/engine/plan.js';
 import { planExpression } from '../server/src/engine/planner.js';
 import { formatCount, formatRatio } from '../server/src/engine/summary.js';
 import { baselinePlans } from '../server/src/runtime/jobs/baselines.js';
@@ -297,6 +304,97 @@ async function readbackCost(gpu: Gpu) {
   return result;
 }
 
+const PADDING_ROUNDS = 21;
+const SAME: ConvOptions = { padding: { kind: 'same' } };
+
+/** Plans whose padding the step's kernel can read itself: the CP plan's depthwise steps (tiled) and a depthwise step alone. */
+function paddingWorkloads(): { name: string; plan: Plan }[] {
+  const cp = (mode: 'reflect' | 'circular') => planExpression(CONV_LAYER.expr, CONV_LAYER.shapes, { conv: { h: { ...SAME, mode }, w: { ...SAME, mode } } });
+  const depthwise = (mode: 'reflect' | 'circular') => planExpression('bhwr,rw->bhwr|w', [[8, 32, 32, 16], [16, 3]], { conv: { w: { ...SAME, mode } } });
+  return [
+    { name: 'CP layer, reflect', plan: cp('reflect') },
+    { name: 'CP layer, circular', plan: cp('circular') },
+    { name: 'depthwise step, reflect', plan: depthwise('reflect') },
+    { name: 'depthwise step, circular', plan: depthwise('circular') },
+  ];
+}
+
+/**
+ * Padding fused into the step against a padding kernel first, in interleaved rounds on the same
+ * inputs, outputs compared; then GEMM steps.
+ */
+async function paddingFusion(gpu: Gpu) {
+  const rows = [];
+  for (const { name, plan } of paddingWorkloads()) {
+    const random = seededRandom(7);
+    const buffers = plan.shapes.map((shape, k) => uploadTensor(gpu.device, randomData(shape, random), `operand ${k + 1}`));
+    const programs = [await GpuProgram.compile(gpu, plan), await GpuProgram.compile(gpu, plan, { padding: 'copied' })];
+    const outputs = [];
+    for (const program of programs) {
+      const output = await program.run(buffers);
+      outputs.push(await readTensor(gpu.device, output, output.size / 4));
+      program.recycle(output);
+    }
+    const [fused, copied] = await timeInterleaved(gpu, programs, buffers, PADDING_ROUNDS);
+    const row = {
+      workload: `${name}: ${plan.expression} ${plan.shapes.map((shape) => shape.join('x')).join(', ')}`,
+      dispatches: { fused: programs[0]!.dispatchCount, copied: programs[1]!.dispatchCount },
+      kernels: { fused: programs[0]!.kernelLabels, copied: programs[1]!.kernelLabels },
+      fused: fused!,
+      copied: copied!,
+      copiedOverFused: copied!.medianMs / fused!.medianMs,
+      maxDifference: relativeDifference(outputs[0]!, outputs[1]!),
+    };
+    programs.forEach((p) => p.destroy());
+    buffers.forEach((b) => b.destroy());
+    rows.push(row);
+    const quartiles = (t: Timing) => `${t.medianMs.toFixed(2)} ms (${t.q1Ms.toFixed(2)}-${t.q3Ms.toFixed(2)})`;
+    console.log(`  ${name}: fused ${quartiles(row.fused)}, ${row.dispatches.fused} dispatches; padding copied ${quartiles(row.copied)}, ${row.dispatches.copied} dispatches: ${row.copiedOverFused.toFixed(2)}x; outputs differ by ${row.maxDifference.toExponential(1)} of max |y|`);
+  }
+  return { rounds: PADDING_ROUNDS, rows, gemm: await gemmPadding(gpu) };
+}
+
+/** GEMM steps: 3x3 reflect-padded conv2d, batch 16, 16x16 maps, at each of these channel counts (in = out). */
+const GEMM_PADDING_CHANNELS = [8, 16, 32];
+
+/**
+ * The GEMM reading the padding itself against a padding kernel first, and against the same
+ * GEMM on an input padded beforehand (no padding at all), in interleaved rounds; the rule in
+ * kernels.ts fuses only where the GEMM loads each padded value once per tap.
+ */
+async function gemmPadding(gpu: Gpu) {
+  const rows = [];
+  for (const c of GEMM_PADDING_CHANNELS) {
+    const [b, m] = [16, 16];
+    const padded = planExpression('bshw,tshw->bthw|hw', [[b, c, m, m], [c, c, 3, 3]], { conv: { h: { ...SAME, mode: 'reflect' }, w: { ...SAME, mode: 'reflect' } } });
+    const valid = planExpression('bshw,tshw->bthw|hw', [[b, c, m + 2, m + 2], [c, c, 3, 3]], { conv: { h: { padding: { kind: 'valid' } }, w: { padding: { kind: 'valid' } } } });
+    // The input padded beforehand is the larger: every program reads it (the padded plan only its first elements).
+    const buffers = valid.shapes.map((shape, k) => uploadTensor(gpu.device, randomData(shape, seededRandom(8 + k)), `operand ${k + 1}`));
+    const programs = [
+      await GpuProgram.compile(gpu, padded, { padding: 'fused' }),
+      await GpuProgram.compile(gpu, padded, { padding: 'copied' }),
+      await GpuProgram.compile(gpu, valid),
+      await GpuProgram.compile(gpu, padded),
+    ];
+    const [fused, copied, prepadded] = await timeInterleaved(gpu, programs.slice(0, 3), buffers, PADDING_ROUNDS);
+    const row = {
+      workload: `${padded.expression} ${padded.shapes.map((shape) => shape.join('x')).join(', ')}, reflect, same`,
+      chosen: programs[3]!.dispatchCount === programs[0]!.dispatchCount ? 'fused' : 'copied',
+      kernels: { fused: programs[0]!.kernelLabels, copied: programs[1]!.kernelLabels },
+      fused: fused!,
+      copied: copied!,
+      inputPaddedBeforehand: prepadded!,
+      copiedOverFused: copied!.medianMs / fused!.medianMs,
+    };
+    programs.forEach((p) => p.destroy());
+    buffers.forEach((buffer) => buffer.destroy());
+    rows.push(row);
+    const quartiles = (t: Timing) => `${t.medianMs.toFixed(2)} ms (${t.q1Ms.toFixed(2)}-${t.q3Ms.toFixed(2)})`;
+    console.log(`  GEMM, ${c} channels: fused ${quartiles(row.fused)}; padding copied ${quartiles(row.copied)}; input padded beforehand ${quartiles(row.inputPaddedBeforehand)}: copied/fused ${row.copiedOverFused.toFixed(2)}x; chosen: ${row.chosen}`);
+  }
+  return rows;
+}
+
 /** numpy's float32 matmul at the same sizes, when python3 with numpy is installed. */
 function numpyMatmul(): { library: string; rows: { n: number; gflops: number }[] } | null {
   const script = [
@@ -346,20 +444,40 @@ function summarizeLayer(config: string, name: string, result: BenchResult) {
 
 const REPORT = 'bench/reports/runtime.json';
 
-/** Section 6 alone, into the report a full run wrote. */
-async function browserPeerOnly(gpu: Gpu): Promise<void> {
-  if (!existsSync(REPORT)) throw new Error(`${REPORT} is missing: run the whole benchmark first`);
-  console.log('the browser\'s WebGPU (headless chromium) against Node\'s Dawn, taking turns:');
-  const report = JSON.parse(readFileSync(REPORT, 'utf8')) as Record<string, unknown>;
-  report.browserPeer = { date: new Date().toISOString(), machine: machine(), ...(await browserPeer(gpu)) };
+/** The sections `--only NAME` runs alone, each merged into the existing report under its key. */
+const SECTIONS: Record<string, { key: string; title: string; run: (gpu: Gpu) => Promise<object> }> = {
+  'browser-peer': { key: 'browserPeer', title: 'the browser\'s WebGPU (headless chromium) against Node\'s Dawn, taking turns:', run: browserPeer },
+  padding: {
+    key: 'padding',
+    title: 'padding fused into the step that reads it, against a padding kernel first (median and quartiles of interleaved runs):',
+    run: async (gpu) => ({ adapter: gpu.adapter, ...(await paddingFusion(gpu)) }),
+  },
+};
+
+async function sectionOnly(gpu: Gpu, name: string | undefined): Promise<void> {
+  const section = name === undefined ? undefined : SECTIONS[name];
+  if (!section) throw new Error(`--only takes ${Object.keys(SECTIONS).map((s) => `"${s}"`).join(' or ')}, not "${name ?? ''}"`);
+  console.log(`adapter: ${formatAdapter(gpu.adapter)}`);
+  console.log(section.title);
+  const report = existsSync(REPORT) ? (JSON.parse(readFileSync(REPORT, 'utf8')) as Record<string, unknown>) : { benchmark: 'runtime' };
+  report[section.key] = { date: new Date().toISOString(), machine: machine(), ...(await section.run(gpu)) };
+  mkdirSync('bench/reports', { recursive: true });
   writeFileSync(REPORT, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`report: ${REPORT} (browserPeer)`);
+  console.log(`report: ${REPORT} (${section.key} section only)`);
 }
 
 async function main(): Promise<void> {
   const gpu = await acquireGpu();
+  const only = process.argv.indexOf('--only');
+  if (only >= 0) {
+    try {
+      await sectionOnly(gpu, process.argv[only + 1]);
+    } finally {
+      gpu.release();
+    }
+    return;
+  }
   try {
-    if (process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'browser-peer') return await browserPeerOnly(gpu);
     console.log(`adapter: ${formatAdapter(gpu.adapter)}`);
     console.log('GEMM (ik,kj->ij), median of interleaved runs:');
     const gemm = await gemmBenchmark(gpu);
@@ -378,6 +496,9 @@ async function main(): Promise<void> {
 
     console.log('\nthe browser\'s WebGPU (headless chromium) against Node\'s Dawn, taking turns:');
     const browser = await browserPeer(gpu);
+
+    console.log('\npadding fused into the step that reads it, against a padding kernel first (median and quartiles of interleaved runs):');
+    const padding = { date: new Date().toISOString(), ...(await paddingFusion(gpu)) };
 
     const layerRows = [];
     for (const size of SIZES) {
@@ -409,6 +530,7 @@ async function main(): Promise<void> {
       tfjs,
       overhead,
       browserPeer: browser,
+      padding,
       layers: layerRows,
       goals: { gemm: gemmGoal, layers: layerGoal, convolution: { target: 'depthwise steps >= 50 % of the GEMM kernel\'s GFLOP/s at about the same MACs', met: convolution.goalMet, ratios: convolution.depthwise.map((d) => d.tiledOverGemm) } },
     };

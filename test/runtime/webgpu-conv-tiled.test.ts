@@ -2,7 +2,9 @@
  * The tiled convolution kernel against the CPU float64 reference: the per-step chooser gives it
  * the depthwise steps of the CP plan, and a sweep of depthwise 1-D and 2-D steps over every
  * padding form and mode, stride and dilation, with the feature on either side, at sizes that
- * are not multiples of the block (primes, 1), with channels read one by one and four at a time. The kernel edge-case table (webgpu-kernels.test.ts)
+ * are not multiples of the block (primes, 1), with channels read one by one and four at a time,
+ * each with the padding read through its index map (fused) and from a padded copy; the 1-D
+ * sweep also with the per-output kernel. The kernel edge-case table (webgpu-kernels.test.ts)
  * also runs every two-input case with this kernel forced.
  *
  * Tolerance rule (webgpu-harness.ts): max |gpu - reference| <= 1e-4 * max |reference|.
@@ -12,9 +14,9 @@ import type { ConvOptions, Padding, PaddingMode } from '../../server/src/engine/
 import { planExpression } from '../../server/src/engine/planner.js';
 import { executePlan } from '../../server/src/runtime/cpu/execute.js';
 import { runPlanOnGpu } from '../../server/src/runtime/webgpu/executor.js';
-import { planKernels } from '../../server/src/runtime/webgpu/program.js';
+import { planKernels, type CompileOptions } from '../../server/src/runtime/webgpu/program.js';
 import { randomTensor, seeded } from '../helpers/random.js';
-import { expectWithinTolerance, planOf, testGpu } from './webgpu-harness.js';
+import { expectPaddingAsChosen, expectWithinTolerance, planOf, testGpu } from './webgpu-harness.js';
 
 const gpu = await testGpu();
 afterAll(() => gpu?.release());
@@ -30,6 +32,9 @@ function padding(form: Form): Padding {
   if (Array.isArray(form)) return { kind: 'explicit', lo: form[0], hi: form[1] };
   return { kind: form };
 }
+
+/** The padding read virtually by the tiled kernel (the default), and copied by a padding kernel first. */
+const PADDING_VARIANTS: CompileOptions[] = [{}, { padding: 'copied' }];
 
 const CASES = FORMS.flatMap((form) => MODES.flatMap((mode) => STRIDE_DILATION.map(([stride, dilation]) => ({ form, mode, stride: form === 'same' ? 1 : stride, dilation }))));
 const optionOf = (c: (typeof CASES)[number]): ConvOptions => ({ stride: c.stride, dilation: c.dilation, padding: padding(c.form), mode: c.mode });
@@ -63,15 +68,24 @@ describe.skipIf(!gpu)('depthwise 1-D bhwr,rw->bhwr|w: every padding form and mod
     ['rw,bhwr->bhwr|w', [w8, x8], true],
   ] as const;
   for (const c of CASES) {
-    it(nameOf(c), async () => {
+    it(`${nameOf(c)}, padding fused and copied`, async () => {
       for (const [text, inputs, vec4] of forms) {
         const plan = planOf(text, inputs, { w: optionOf(c) });
-        const run = await runPlanOnGpu(gpu!, plan, inputs);
-        expect(run.kernels[0], text).toContain(vec4 ? 'conv-tiled vec4' : 'conv-tiled');
-        if (!vec4) expect(run.kernels[0], text).not.toContain('vec4');
-        // Overlapping reads (stride 1) go through the block's window of registers.
-        if (c.stride === 1) expect(run.kernels[0], text).toContain('window');
-        expectWithinTolerance(run.output, executePlan(plan, inputs), `${text} ${nameOf(c)} [${run.kernels[0]}]`);
+        const expected = executePlan(plan, inputs);
+        for (const options of PADDING_VARIANTS) {
+          const run = await runPlanOnGpu(gpu!, plan, inputs, options);
+          const what = `${text} ${nameOf(c)} [${run.kernels[0]}]`;
+          expect(run.kernels[0], what).toContain(vec4 ? 'conv-tiled vec4' : 'conv-tiled');
+          if (!vec4) expect(run.kernels[0], what).not.toContain('vec4');
+          // Overlapping reads (stride 1) of the feature as it is go through the block's window of registers.
+          if (c.stride === 1 && options.padding !== 'copied') expect(run.kernels[0], what).toContain('window');
+          expectWithinTolerance(run.output, expected, what);
+          expectPaddingAsChosen(plan, run.kernels, options);
+        }
+        // The per-output kernel reads the same padding through the same index maps.
+        const perOutput = await runPlanOnGpu(gpu!, plan, inputs, { kernel: 'per-output' });
+        expectWithinTolerance(perOutput.output, expected, `${text} ${nameOf(c)} [${perOutput.kernels[0]}]`);
+        expectPaddingAsChosen(plan, perOutput.kernels, {});
       }
     });
   }
@@ -85,9 +99,13 @@ describe.skipIf(!gpu)('depthwise 2-D bhwr,rhw->bhwr|hw: each axis with its own s
     for (const [alongH, alongW] of pairs) {
       it(`${channels} channels; h: ${nameOf(alongH)}; w: ${nameOf(alongW)}`, async () => {
         const plan = planOf('bhwr,rhw->bhwr|hw', [x, w], { h: optionOf(alongH), w: optionOf(alongW) });
-        const run = await runPlanOnGpu(gpu!, plan, [x, w]);
-        expect(run.kernels[0]).toContain(channels === 4 ? 'conv-tiled vec4' : 'conv-tiled');
-        expectWithinTolerance(run.output, executePlan(plan, [x, w]), `[${run.kernels[0]}]`);
+        const expected = executePlan(plan, [x, w]);
+        for (const options of PADDING_VARIANTS) {
+          const run = await runPlanOnGpu(gpu!, plan, [x, w], options);
+          expect(run.kernels[0]).toContain(channels === 4 ? 'conv-tiled vec4' : 'conv-tiled');
+          expectWithinTolerance(run.output, expected, `[${run.kernels[0]}]`);
+          expectPaddingAsChosen(plan, run.kernels, options);
+        }
       });
     }
   }
@@ -104,8 +122,11 @@ describe.skipIf(!gpu)('small sizes and full convolutions', () => {
     for (const [text, shapes, conv] of cases) {
       const inputs = shapes.map((shape) => randomTensor(shape, random));
       const plan = planOf(text, inputs, conv);
-      const run = await runPlanOnGpu(gpu!, plan, inputs);
-      expectWithinTolerance(run.output, executePlan(plan, inputs), `${text} ${JSON.stringify(shapes)} [${run.kernels[0]}]`);
+      for (const options of PADDING_VARIANTS) {
+        const run = await runPlanOnGpu(gpu!, plan, inputs, options);
+        expectWithinTolerance(run.output, executePlan(plan, inputs), `${text} ${JSON.stringify(shapes)} [${run.kernels[0]}]`);
+        expectPaddingAsChosen(plan, run.kernels, options);
+      }
     }
   });
 });

@@ -61,12 +61,47 @@ export function expectWithinTolerance(actual: Tensor, expected: Tensor, what = '
   expect(worst, `${what}: max abs error ${worst} against max |y| ${scale}`).toBeLessThanOrEqual(TOLERANCE * scale);
 }
 
-/** Runs the plan on the device and checks it against the CPU float64 run of the same plan. */
+/** Runs the plan on the device and checks it against the CPU float64 run of the same plan, and that padding ran where the options put it. */
 export async function expectPlanMatches(gpu: Gpu, plan: Plan, inputs: readonly Tensor[], options: CompileOptions = {}): Promise<Tensor> {
   const run = await runPlanOnGpu(gpu, plan, inputs, options);
   const reference = executePlan(plan, inputs);
   expectWithinTolerance(run.output, reference, `${plan.expression} [${run.kernels.join(' | ')}]`);
+  expectPaddingAsChosen(plan, run.kernels, options);
   return run.output;
+}
+
+/**
+ * The inputs a step pads, from the step alone (docs/semantics.md section 2): the feature of a
+ * correlate axis with padding, and along a full axis whose other filter has more than one tap
+ * the input with fewer elements (the first on a tie).
+ */
+export function paddedInputs(step: PlanStep): Set<number> {
+  const inputs = new Set<number>();
+  const sizes = step.inputShapes.map((shape) => shape.reduce((p, s) => p * s, 1));
+  for (const axis of step.axes) {
+    if (axis.role === 'correlate' && axis.pad && axis.pad.lo + axis.pad.hi > 0) inputs.add(axis.feature === 'a' ? 0 : 1);
+    if (axis.role === 'full') {
+      const smaller = sizes[0]! <= sizes[1]! ? 0 : 1;
+      const other = step.inputShapes[1 - smaller]![step.inputIndices[1 - smaller]!.indexOf(axis.name)]!;
+      if (other > 1) inputs.add(smaller);
+    }
+  }
+  return inputs;
+}
+
+/**
+ * Per step, one padding kernel per padded input when padding is copied, none when the step's
+ * kernel reads it: always for the tiled convolution and per-output kernels unless copied, and
+ * for the GEMM when fused (with 'auto' the GEMM decides per step; webgpu-padding.test.ts).
+ */
+export function expectPaddingAsChosen(plan: Plan, kernels: readonly string[], options: CompileOptions): void {
+  plan.steps.forEach((step, i) => {
+    const parts = kernels[i]!.split(' + ');
+    const gemm = parts.at(-1)!.startsWith('gemm ');
+    if (gemm && (options.padding ?? 'auto') === 'auto') return;
+    const pads = parts.filter((part) => part.startsWith('pad ')).length;
+    expect(pads, `step ${i + 1} ${step.spec}: ${kernels[i]}`).toBe(options.padding === 'copied' ? paddedInputs(step).size : 0);
+  });
 }
 
 export function planOf(text: string, inputs: readonly Tensor[], conv: ConvOptionsMap = {}, tree?: PlanTree): Plan {
@@ -108,13 +143,22 @@ export function planOfStep(step: PlanStep): Plan {
   };
 }
 
-/** Every kernel family for two-input steps: the automatic choice, per-output, GEMM unstaged and staged, and the tiled convolution kernel. */
+/**
+ * Every kernel family for two-input steps: the automatic choice, per-output, GEMM unstaged and
+ * staged, and the tiled convolution kernel; each with the padding read by the kernel and
+ * copied first.
+ */
 export const KERNEL_VARIANTS: readonly { readonly name: string; readonly options: CompileOptions }[] = [
   { name: 'auto', options: {} },
+  { name: 'auto, padding copied', options: { padding: 'copied' } },
   { name: 'per-output', options: { kernel: 'per-output' } },
-  { name: 'gemm unstaged', options: { kernel: 'gemm', staged: false } },
-  { name: 'gemm staged', options: { kernel: 'gemm', staged: true } },
+  { name: 'per-output, padding copied', options: { kernel: 'per-output', padding: 'copied' } },
+  { name: 'gemm unstaged, padding fused', options: { kernel: 'gemm', staged: false, padding: 'fused' } },
+  { name: 'gemm unstaged, padding copied', options: { kernel: 'gemm', staged: false, padding: 'copied' } },
+  { name: 'gemm staged, padding fused', options: { kernel: 'gemm', staged: true, padding: 'fused' } },
+  { name: 'gemm staged, padding copied', options: { kernel: 'gemm', staged: true, padding: 'copied' } },
   { name: 'conv tiled', options: { kernel: 'conv-tiled' } },
+  { name: 'conv tiled, padding copied', options: { kernel: 'conv-tiled', padding: 'copied' } },
 ];
 
 /**

@@ -4,7 +4,9 @@
  * size, batched and permuted operands, convolutions as implicit GEMM with every padding mode,
  * stride and dilation, full convolutions of two filters, reductions, diagonals, outer products
  * big enough for many workgroups, and dispatch grids folded into two and three dimensions.
- * Every two-input case runs with each kernel family (auto, per-output, GEMM unstaged, staged).
+ * Every two-input case runs with each kernel family (auto, per-output, GEMM unstaged, staged,
+ * tiled convolution), those that read padding virtually also with it copied first, and checks
+ * that padding kernels ran exactly where the padding was copied.
  *
  * Tolerance rule (webgpu-harness.ts): max |gpu - reference| <= 1e-4 * max |reference|.
  */
@@ -14,10 +16,10 @@ import type { PlanStep, PlanTree } from '../../server/src/engine/plan.js';
 import type { Tensor } from '../../server/src/runtime/cpu/tensor.js';
 import { runPlanOnGpu } from '../../server/src/runtime/webgpu/executor.js';
 import { dispatchGrid } from '../../server/src/runtime/webgpu/grid.js';
-import { GpuProgram } from '../../server/src/runtime/webgpu/program.js';
+import { GpuProgram, type CompileOptions } from '../../server/src/runtime/webgpu/program.js';
 import { randomTensor, seeded } from '../helpers/random.js';
 import { conv1d, conv2d, type AxisConv, type Mode } from './reference.js';
-import { expectPlanMatches, expectWithinTolerance, KERNEL_VARIANTS, planOf, planOfStep, testGpu } from './webgpu-harness.js';
+import { expectPaddingAsChosen, expectPlanMatches, expectWithinTolerance, KERNEL_VARIANTS, planOf, planOfStep, testGpu } from './webgpu-harness.js';
 
 const gpu = await testGpu();
 afterAll(() => gpu?.release());
@@ -103,6 +105,7 @@ describe.skipIf(!gpu)('convolutions as implicit GEMM: bshw,tshw->bthw|hw against
         for (const variant of KERNEL_VARIANTS) {
           const run = await runPlanOnGpu(gpu!, plan, [x, w], variant.options);
           expectWithinTolerance(run.output, expected, `${variant.name}: ${run.kernels[0]}`);
+          expectPaddingAsChosen(plan, run.kernels, variant.options);
         }
       }
     });
@@ -118,8 +121,12 @@ describe.skipIf(!gpu)('convolutions as implicit GEMM: bshw,tshw->bthw|hw against
     ];
     for (const axis of axes) {
       const conv = { h: { stride: axis.stride, dilation: axis.dilation, padding: { kind: 'explicit' as const, lo: axis.lo, hi: axis.hi }, mode: axis.mode } };
-      const run = await runPlanOnGpu(gpu!, planOf('bsh,tsh->bth|h', [x1, w1], conv), [x1, w1]);
-      expectWithinTolerance(run.output, conv1d(x1, w1, axis), `${axis.mode} ${axis.lo}:${axis.hi}`);
+      const plan = planOf('bsh,tsh->bth|h', [x1, w1], conv);
+      for (const variant of KERNEL_VARIANTS) {
+        const run = await runPlanOnGpu(gpu!, plan, [x1, w1], variant.options);
+        expectWithinTolerance(run.output, conv1d(x1, w1, axis), `${variant.name}: ${axis.mode} ${axis.lo}:${axis.hi} [${run.kernels[0]}]`);
+        expectPaddingAsChosen(plan, run.kernels, variant.options);
+      }
     }
   });
 });
@@ -203,7 +210,7 @@ describe.skipIf(!gpu)('hand-made steps', () => {
   function step(inputIndices: string[][], inputShapes: number[][], indices: string[], outputShape: number[], axes: PlanStep['axes']): PlanStep {
     return { inputs: inputIndices.map((_, k) => k), output: inputIndices.length, inputIndices, inputShapes, indices, outputShape, spec: 'hand-made', kind: 'convolution', macs: 0, axes, operands: inputIndices.map((_, k) => k), exact: true };
   }
-  const run = async (s: PlanStep, inputs: Tensor[]) => Array.from((await runPlanOnGpu(gpu!, planOfStep(s), inputs)).output.data);
+  const run = async (s: PlanStep, inputs: Tensor[], options: CompileOptions = {}) => Array.from((await runPlanOnGpu(gpu!, planOfStep(s), inputs, options)).output.data);
 
   it('correlates a padded feature held by B, with stride', async () => {
     // Xpad = [0, 1, 2, 3, 4, 5]; out[o] = Xpad[2o] * 10 + Xpad[2o + 1] * 1.
@@ -211,6 +218,26 @@ describe.skipIf(!gpu)('hand-made steps', () => {
       { name: 'h', inA: true, inB: true, kept: true, role: 'correlate', size: 3, feature: 'b', filterSize: 2, stride: 2, dilation: 1, pad: { lo: 1, hi: 0, mode: 'zeros' } },
     ]);
     expect(await run(s, [tensorOf([2], [10, 1]), tensorOf([5], [1, 2, 3, 4, 5])])).toEqual([1, 23, 45]);
+  });
+
+  it('reads the padding of a feature held by B by every mode, virtually and from a copy', async () => {
+    // Xpad by mode, then out[o] = Xpad[2o] * 10 + Xpad[2o + 1] * 1.
+    const padded: Record<Mode, number[]> = {
+      zeros: [0, 1, 2, 3, 4, 5, 0],
+      reflect: [2, 1, 2, 3, 4, 5, 4],
+      replicate: [1, 1, 2, 3, 4, 5, 5],
+      circular: [5, 1, 2, 3, 4, 5, 1],
+    };
+    for (const mode of MODES) {
+      const s = step([['h'], ['h']], [[2], [5]], ['h'], [3], [
+        { name: 'h', inA: true, inB: true, kept: true, role: 'correlate', size: 3, feature: 'b', filterSize: 2, stride: 2, dilation: 1, pad: { lo: 1, hi: 1, mode } },
+      ]);
+      const x = padded[mode];
+      const expected = [0, 1, 2].map((o) => x[2 * o]! * 10 + x[2 * o + 1]!);
+      for (const variant of KERNEL_VARIANTS) {
+        expect(await run(s, [tensorOf([2], [10, 1]), tensorOf([5], [1, 2, 3, 4, 5])], variant.options), `${mode}, ${variant.name}`).toEqual(expected);
+      }
+    }
   });
 
   it('correlates with dilation, then sums the output positions when the index is not kept', async () => {
@@ -222,9 +249,11 @@ describe.skipIf(!gpu)('hand-made steps', () => {
 
   it('fully convolves two filters, either one padded', async () => {
     const s = step([['h'], ['h']], [[2], [3]], ['h'], [4], [{ name: 'h', inA: true, inB: true, kept: true, role: 'full', size: 4 }]);
-    expect(await run(s, [tensorOf([2], [1, 2]), tensorOf([3], [1, 1, 1])])).toEqual([1, 3, 3, 2]);
     const t = step([['h'], ['h']], [[3], [2]], ['h'], [4], [{ name: 'h', inA: true, inB: true, kept: true, role: 'full', size: 4 }]);
-    expect(await run(t, [tensorOf([3], [1, 1, 1]), tensorOf([2], [1, 2])])).toEqual([1, 3, 3, 2]);
+    for (const variant of KERNEL_VARIANTS) {
+      expect(await run(s, [tensorOf([2], [1, 2]), tensorOf([3], [1, 1, 1])], variant.options), variant.name).toEqual([1, 3, 3, 2]);
+      expect(await run(t, [tensorOf([3], [1, 1, 1]), tensorOf([2], [1, 2])], variant.options), variant.name).toEqual([1, 3, 3, 2]);
+    }
   });
 
   it('takes a diagonal and sums an index in a one-input step', async () => {

@@ -1,6 +1,8 @@
 /**
  * Compiled pipelines are cached per device and kernel source: sizes are kernel parameters, so a
- * step of the same structure compiled again, at the same or other sizes, compiles nothing new.
+ * step of the same structure compiled again, at the same or other sizes, or a second step of
+ * that structure in the same plan, compiles nothing new. Counted by wrapping the device's
+ * createComputePipeline(Async).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { planExpression } from '../../server/src/engine/planner.js';
@@ -50,6 +52,17 @@ describe.skipIf(!gpu)('the pipeline cache', () => {
 
     // The shared pipeline computes the other sizes right: they are parameters, not baked in.
     await expectPlanMatches(gpu!, other, other.shapes.map((shape) => randomTensor(shape, random)));
+  });
+
+  it('gives two steps of one plan with the same signature one pipeline', async () => {
+    // Both products have n = 24 and m >= 8, so the same tiles: one kernel source for two steps.
+    const chain = planExpression('ij,jk,kl->il', [[40, 30], [30, 24], [24, 24]]);
+    let program!: GpuProgram;
+    expect(await pipelinesCreatedDuring(async () => (program = await GpuProgram.compile(gpu!, chain)))).toBe(1);
+    expect(program.kernelLabels).toHaveLength(2);
+    expect(program.kernelLabels[1]).toBe(program.kernelLabels[0]);
+    await expectPlanMatches(gpu!, chain, chain.shapes.map((shape) => randomTensor(shape, random)));
+    program.destroy();
   });
 
   it('compiles a step of another structure anew', async () => {

@@ -1,13 +1,24 @@
 /**
- * Which kernels run a plan step: a padding kernel per input that needs one, then the step
- * itself as a tiled GEMM when it is a product big enough along m, n and k to fill tiles; a
- * convolution step too thin for that (depthwise, small-channel) with the tiled convolution
- * kernel, blocked along an output loop the filter does not move along; otherwise with one
- * invocation per output element. Tile sizes follow the device's limits.
+ * Which kernels run a plan step: the step itself as a tiled GEMM when it is a product big
+ * enough along m, n and k to fill tiles; a convolution step too thin for that (depthwise,
+ * small-channel) with the tiled convolution kernel, blocked along an output loop the filter
+ * does not move along; otherwise with one invocation per output element. Tile sizes follow the
+ * device's limits.
+ *
+ * Padding (step-nest.ts) is read by the step's kernel, every mode through its index map, so a
+ * padded step is one dispatch and no padded copy, where that is cheaper than a padding kernel
+ * first: always for the tiled convolution and per-output kernels, which load each padded value
+ * once per filter tap; for the GEMM only when it does too, i.e. the other operand's side of the
+ * output fits one register block (unstaged) or tile (staged). Past that the GEMM loads each value
+ * again per block of columns, each load paying for the index map again, while the copy costs one
+ * pass whatever the reuse. On llvmpipe (unstaged), a 3x3 conv2d at 8 channels ran 1.16-1.25x
+ * faster fused; at 16 fused and copied took the same time; at 32 and 64 fused was mostly slower,
+ * within the spread of a loaded machine (bench:runtime, "padding fused into the step"). The
+ * staged rule follows the same reasoning, not measured on a GPU.
  */
 import type { PlanStep } from '../../engine/plan.js';
 import { extentOf, gemmLayout, perOutputLayout, prefersSwap, swapInputs } from './layout.js';
-import { stepNest, zeroPaddedAxes, type StepNest } from './step-nest.js';
+import { stepNest, virtualPaddedAxes, type StepNest } from './step-nest.js';
 import type { KernelSource, Spread } from './wgsl/common.js';
 import { blockedLoop, convTiledKernel } from './wgsl/conv-tiled.js';
 import { perOutputKernel } from './wgsl/per-output.js';
@@ -25,6 +36,16 @@ export interface DeviceShape {
   readonly maxWorkgroupBytes: number;
 }
 
+/** Padding read by the step's kernel where cheaper ('auto'), always ('fused'), or from a padded copy ('copied'). */
+export type PaddingChoice = 'auto' | 'fused' | 'copied';
+
+export interface KernelOptions {
+  readonly choice?: KernelChoice;
+  /** Stage GEMM tiles through workgroup memory (default: on hardware adapters). */
+  readonly staged?: boolean;
+  readonly padding?: PaddingChoice;
+}
+
 export interface StepKernels {
   /** Per input: the kernel padding it, or null when the input is read as is. */
   readonly pads: readonly (KernelSource | null)[];
@@ -38,11 +59,13 @@ export interface StepKernels {
 /** Below these extents a GEMM tile would be mostly empty, and the per-output kernel is faster. */
 const GEMM_MIN = { m: 8, n: 8, k: 8 };
 
-export function stepKernels(step: PlanStep, device: DeviceShape, choice: KernelChoice = 'auto', staged?: boolean): StepKernels {
+export function stepKernels(step: PlanStep, device: DeviceShape, options: KernelOptions = {}): StepKernels {
+  const { choice = 'auto', staged, padding = 'auto' } = options;
   const withCopies = stepNest(step);
   const gemm = usesGemm(withCopies, choice);
-  // The GEMM kernels read padded copies; the per-output kernel reads zero padding virtually, through guards.
-  const reading = !gemm && zeroPaddedAxes(step).length > 0 ? stepNest(step, { guardZeroPadding: true }) : withCopies;
+  const virtual = padding !== 'copied' && virtualPaddedAxes(step).length > 0 ? stepNest(step, { virtualPadding: true }) : null;
+  const fused = virtual !== null && (padding === 'fused' || !gemm || gemmLoadsOnce(virtual, device, staged));
+  const reading = fused ? virtual : withCopies;
   const pads = reading.pads.map((pads, input) => (pads.length > 0 ? padKernel(step.inputShapes[input]!, pads, spreadFor(device)) : null));
   const paddedShapes = reading.pads.map((pads, input) => (pads.length > 0 ? reading.readShapes[input]! : null));
   const tiled = !gemm && reading.operands === 2 && (choice === 'conv-tiled' || (choice === 'auto' && hasConvolution(step)));
@@ -61,6 +84,20 @@ function gatheredKernel(nest: StepNest, device: DeviceShape, tiled: boolean): Ke
   const layout = perOutputLayout(nest);
   const blocked = tiled ? blockedLoop(layout) : null;
   return blocked === null ? perOutputKernel(nest, layout, spreadFor(device)) : convTiledKernel(nest, layout, blocked, blockSpreadFor(device));
+}
+
+/**
+ * Whether the GEMM loads each value of every virtually padded input once per filter tap: the
+ * output's extent on the other operand's side fits one register block (unstaged: one column of
+ * invocations reads each row of A) or one tile (staged: one workgroup stages it).
+ */
+function gemmLoadsOnce(nest: StepNest, device: DeviceShape, staged: boolean | undefined): boolean {
+  const oriented = prefersSwap(nest) ? swapInputs(nest) : nest;
+  const layout = gemmLayout(oriented);
+  const [m, n] = [extentOf(layout.m), extentOf(layout.n)];
+  const tiles = chooseTiles(m, n, device, staged);
+  const once = { a: tiles.staged ? tiles.tn : tiles.rn, b: tiles.staged ? tiles.tm : tiles.rm };
+  return oriented.guards.every((guard) => (guard.input === 0 ? n <= once.a : m <= once.b));
 }
 
 function hasConvolution(step: PlanStep): boolean {

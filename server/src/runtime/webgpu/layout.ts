@@ -58,6 +58,7 @@ export function swapInputs(nest: StepNest): StepNest {
     baseA: nest.baseB,
     baseB: nest.baseA,
     loops: nest.loops.map((loop) => ({ ...loop, a: loop.b, b: loop.a })),
+    guards: nest.guards.map((guard) => ({ ...guard, input: guard.input === 0 ? 1 : 0 })),
   };
 }
 

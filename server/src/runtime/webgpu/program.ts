@@ -12,7 +12,7 @@ import { BufferPool } from './buffer-pool.js';
 import { uploadParams } from './buffers.js';
 import type { Gpu } from './device.js';
 import { dispatchGrid, type Grid } from './grid.js';
-import { stepKernels, type KernelChoice, type StepKernels } from './kernels.js';
+import { stepKernels, type KernelChoice, type PaddingChoice, type StepKernels } from './kernels.js';
 import { checkTensorsFit, checkWorkgroupsFit, plannedTensors, type ExecutorLimits } from './limits.js';
 import { pipelineFor } from './pipelines.js';
 import { GRID_SLOTS, type KernelSource } from './wgsl/common.js';
@@ -22,6 +22,8 @@ export interface CompileOptions {
   readonly kernel?: KernelChoice;
   /** Stage GEMM tiles through workgroup memory; default: on hardware adapters, not on CPU-backed ones. */
   readonly staged?: boolean;
+  /** Where padding is read (kernels.ts): by the step's kernel where cheaper (default), always ('fused'), or from a copy a padding kernel makes first ('copied'); the last two for benchmarks and tests. */
+  readonly padding?: PaddingChoice;
   /** Limits to respect instead of the device's (tests use smaller ones to exercise refusal and grid folding). */
   readonly limits?: Partial<ExecutorLimits>;
 }
@@ -88,6 +90,11 @@ export class GpuProgram {
   /** The kernels that run each step, e.g. "pad copy,zeros + gemm 8x64/8x8 0.1.3.3" or "per-output 2+1 loops". */
   get kernelLabels(): string[] {
     return this.steps.map((s) => [...s.pads.filter((p) => p !== null).map((p) => p.label), s.main.label].join(' + '));
+  }
+
+  /** Dispatches one run issues: each step's main kernel and its padding kernels. */
+  get dispatchCount(): number {
+    return this.steps.reduce((count, s) => count + 1 + s.pads.filter((p) => p !== null).length, 0);
   }
 
   /** Runs every step on `inputs` (one buffer per operand) and returns the output buffer; the caller destroys it or gives it back with recycle(). */
@@ -202,7 +209,7 @@ export function planKernels(gpu: Gpu, plan: Plan, options: CompileOptions = {}):
     maxWorkgroupSizeX: gpu.limits.maxComputeWorkgroupSizeX,
     maxWorkgroupBytes: gpu.limits.maxComputeWorkgroupStorageSize,
   };
-  const kernels = plan.steps.map((step) => stepKernels(step, device, options.kernel, options.staged));
+  const kernels = plan.steps.map((step) => stepKernels(step, device, { choice: options.kernel, staged: options.staged, padding: options.padding }));
   checkTensorsFit(plannedTensors(plan, kernels.map((k) => k.paddedShapes)), limits, gpu.adapter.name);
   kernels.forEach((k, i) => [...k.pads, k.main].forEach((kernel) => kernel && checkWorkgroupsFit(kernel.workgroups, `step ${i + 1} (${kernel.label})`, limits)));
   return { kernels, limits };

@@ -11,9 +11,11 @@
  *   output-stationary: the smaller input P is zero-padded by K-1 on both sides (K the other
  *   input's length) and the other input R is read backwards, out[q] = sum_j R[K-1-j] * P[q+j].
  *
- * Zero padding of a feature can also be left virtual: the feature is read unpadded, and a guard
- * (a position along the padded axis, moved by the loops like an offset) says whether a read
- * falls inside; outside, the term is zero. That saves a pass over the feature for kernels that
+ * Padding can also be left virtual: the input is read unpadded, and a guard (a position along
+ * the padded axis, moved by the loops like an offset) says where a read falls. Inside, the read
+ * is as is; outside, zero padding makes the term zero, and the other modes map the position back
+ * inside (reflect, replicate, circular: docs/semantics.md section 2) and move the read by the
+ * difference times the axis's stride. That saves a dispatch and a padded copy for kernels that
  * check guards.
  */
 import type { PaddingMode } from '../../engine/options.js';
@@ -29,10 +31,17 @@ export interface Loop {
   readonly guards: readonly number[];
 }
 
-/** A read is inside the feature when base + sum of guard deltas lies in [0, limit). */
+/**
+ * A read is inside the input when its position, base + the loops' guard deltas, lies in
+ * [0, limit); outside, the mode says what it reads.
+ */
 export interface Guard {
   readonly base: number;
   readonly limit: number;
+  readonly mode: PaddingMode;
+  /** The input the guarded axis belongs to (0: A, 1: B), and that axis's stride in it. */
+  readonly input: 0 | 1;
+  readonly stride: number;
 }
 
 /** At most this many virtual paddings per step (guards travel as one vec4). */
@@ -61,14 +70,14 @@ export interface StepNest {
 }
 
 export interface NestOptions {
-  /** Leave the zero padding of features virtual (guarded reads) instead of padding a copy. */
-  readonly guardZeroPadding?: boolean;
+  /** Leave the padding of inputs virtual (guarded reads) instead of padding a copy, up to MAX_GUARDS axes. */
+  readonly virtualPadding?: boolean;
 }
 
 export function stepNest(step: PlanStep, options: NestOptions = {}): StepNest {
   const operands = step.inputs.length === 1 ? 1 : 2;
   const indices = step.inputIndices;
-  const guarded = options.guardZeroPadding ? zeroPaddedAxes(step).slice(0, MAX_GUARDS) : [];
+  const guarded = options.virtualPadding ? virtualPaddedAxes(step) : [];
   const pads = padsOf(step, guarded);
   const readShapes = step.inputShapes.map((shape, input) => paddedShape(shape, pads[input]!));
   const deltas = readShapes.map((shape, input) => deltasByName(indices[input]!, shape));
@@ -95,9 +104,10 @@ export function stepNest(step: PlanStep, options: NestOptions = {}): StepNest {
         const guard = guarded.indexOf(axis.name);
         const along = (delta: number) => noGuards.map((zero, g) => (g === guard ? delta : zero));
         if (guard >= 0) {
-          const lo = axis.pad!.lo;
-          guards.push({ base: -lo, limit: lengthOf(step, axis.feature === 'a' ? 0 : 1, axis.name) });
-          if (axis.feature === 'a') baseA -= lo * feature;
+          const { lo, mode } = axis.pad!;
+          const input = axis.feature === 'a' ? 0 : 1;
+          guards[guard] = { base: -lo, limit: lengthOf(step, input, axis.name), mode, input, stride: feature };
+          if (input === 0) baseA -= lo * feature;
           else baseB -= lo * feature;
         }
         return [
@@ -113,9 +123,17 @@ export function stepNest(step: PlanStep, options: NestOptions = {}): StepNest {
         if (reversed === 0) baseA += (length - 1) * a;
         else baseB += (length - 1) * b;
         const pair = (pd: number, rd: number) => (padded === 0 ? { a: pd, b: rd } : { a: rd, b: pd });
+        // P padded virtually: position q + j - (K - 1) of the unpadded P.
+        const guard = guarded.indexOf(axis.name);
+        const along = noGuards.map((zero, g) => (g === guard ? 1 : zero));
+        if (guard >= 0) {
+          guards[guard] = { base: 1 - length, limit: lengthOf(step, padded, axis.name), mode: 'zeros', input: padded, stride: p };
+          if (padded === 0) baseA -= (length - 1) * a;
+          else baseB -= (length - 1) * b;
+        }
         return [
-          { extent: axis.size, ...pair(p, 0), out, guards: noGuards },
-          { extent: length, ...pair(p, -r), out: 0, guards: noGuards },
+          { extent: axis.size, ...pair(p, 0), out, guards: along },
+          { extent: length, ...pair(p, -r), out: 0, guards: along },
         ];
       }
     }
@@ -123,9 +141,21 @@ export function stepNest(step: PlanStep, options: NestOptions = {}): StepNest {
   return { operands, pads, readShapes, baseA, baseB, loops, guards, outputShape: step.outputShape };
 }
 
-/** Correlate axes whose feature is padded with zeros in this step. */
-export function zeroPaddedAxes(step: PlanStep): string[] {
-  return step.axes.filter((axis) => axis.role === 'correlate' && axis.pad?.mode === 'zeros' && axis.pad.lo + axis.pad.hi > 0).map((axis) => axis.name);
+/**
+ * The axes along which an input of this step is padded (a correlate axis's feature by its mode,
+ * the smaller input of a full axis with zeros), as far as guards can stand in for the padding:
+ * at most MAX_GUARDS, and not along an index the input repeats (a diagonal).
+ */
+export function virtualPaddedAxes(step: PlanStep): string[] {
+  const repeated = (input: number, name: string) => step.inputIndices[input]!.filter((n) => n === name).length > 1;
+  return step.axes
+    .filter((axis) => {
+      if (axis.role === 'correlate') return axis.pad !== undefined && axis.pad.lo + axis.pad.hi > 0 && !repeated(axis.feature === 'a' ? 0 : 1, axis.name);
+      if (axis.role === 'full') return lengthOf(step, 1 - fullPaddedInput(step), axis.name) > 1 && !repeated(fullPaddedInput(step), axis.name);
+      return false;
+    })
+    .map((axis) => axis.name)
+    .slice(0, MAX_GUARDS);
 }
 
 /** Padding of each input: the feature of a correlate axis by its mode (unless guarded), the smaller input of a full axis with zeros. */

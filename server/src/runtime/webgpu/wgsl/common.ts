@@ -7,7 +7,8 @@
  * loops, one vec4 each: (extent, delta in A, delta in B, delta in the output). Extents and
  * deltas are data, so one compiled kernel serves every step with the same loop structure.
  */
-import type { Loop } from '../step-nest.js';
+import type { PaddingMode } from '../../../engine/options.js';
+import type { Guard, Loop } from '../step-nest.js';
 
 /** A kernel before dispatch: its source, and its parameters after the grid slot. */
 export interface KernelSource {
@@ -125,6 +126,66 @@ export function guardType(count: number): { type: string; swizzle: string; insid
   return count === 1
     ? { type: 'i32', swizzle, inside: (g, limit) => `u32(${g}) < u32(${limit})` }
     : { type: `vec${count}<i32>`, swizzle, inside: (g, limit) => `all(vec${count}<u32>(${g}) < vec${count}<u32>(${limit}))` };
+}
+
+/**
+ * How a kernel reads through its guards (step-nest.ts): the test that every zero-padding guard
+ * lies inside, and per input the shift that moves a read outside back inside by the other
+ * guards' modes. Both are generated from the modes alone; limits and strides are parameters.
+ */
+export interface GuardReads {
+  readonly type: string;
+  readonly swizzle: string;
+  /** WGSL functions the shifts call. */
+  readonly functions: readonly string[];
+  /** The test that the zero-padding guards among `g` (those of `input` when given) lie in [0, limit), or null when none pads with zeros. */
+  inside(g: string, limit: string, input?: 0 | 1): string | null;
+  /** What to add to a read offset of `input` at guard positions `g`, or null when no guard of that input maps reads. */
+  shift(input: 0 | 1, g: string, limit: string, strides: string): string | null;
+}
+
+/**
+ * Mode maps from a position i, within the padding of an axis of n, to the position it reads,
+ * as in docs/semantics.md section 2: reflect mirrors without repeating the edge, circular wraps
+ * once (padding of at most n), replicate repeats the edge. Positions past the padding (reads
+ * a kernel makes but never writes, e.g. a window's tail) are clamped into the axis.
+ */
+const MODE_MAPS: Record<Exclude<PaddingMode, 'zeros'>, { name: string; source: string }> = {
+  reflect: { name: 'reflected', source: 'fn reflected(i: i32, n: i32) -> i32 { let r = abs(i); return clamp(select(r, 2 * (n - 1) - r, r >= n), 0, n - 1); }' },
+  circular: { name: 'wrapped', source: 'fn wrapped(i: i32, n: i32) -> i32 { return clamp(select(select(i, i - n, i >= n), i + n, i < 0), 0, n - 1); }' },
+  replicate: { name: 'replicated', source: 'fn replicated(i: i32, n: i32) -> i32 { return clamp(i, 0, n - 1); }' },
+};
+
+export function guardReads(guards: readonly Guard[]): GuardReads {
+  const { type, swizzle, inside } = guardType(guards.length);
+  const component = (v: string, i: number) => (guards.length === 1 ? `(${v})` : `(${v}).${'xyzw'[i]}`);
+  const zerosOf = (input?: 0 | 1) => guards.flatMap((guard, i) => (guard.mode === 'zeros' && (input === undefined || guard.input === input) ? ['xyzw'[i]!] : []));
+  const modes = [...new Set(guards.flatMap((guard) => (guard.mode === 'zeros' ? [] : [guard.mode])))];
+  return {
+    type,
+    swizzle,
+    functions: modes.map((mode) => MODE_MAPS[mode].source),
+    inside: (g, limit, input) => {
+      const zeros = zerosOf(input);
+      if (zeros.length === 0) return null;
+      if (zeros.length === guards.length) return inside(g, limit);
+      const only = zeros.join('');
+      return guardType(zeros.length).inside(`(${g}).${only}`, `(${limit}).${only}`);
+    },
+    shift: (input, g, limit, strides) => {
+      const terms = guards.flatMap((guard, i) => {
+        if (guard.input !== input || guard.mode === 'zeros') return [];
+        const at = component(g, i);
+        return [`(${MODE_MAPS[guard.mode].name}(${at}, ${component(limit, i)}) - ${at}) * ${component(strides, i)}`];
+      });
+      return terms.length === 0 ? null : terms.join(' + ');
+    },
+  };
+}
+
+/** How a kernel's label names its guards: ", 2 guarded (zeros,reflect)", or nothing. */
+export function guardsLabel(guards: readonly Guard[]): string {
+  return guards.length === 0 ? '' : `, ${guards.length} guarded (${guards.map((g) => g.mode).join(',')})`;
 }
 
 /** What a guarded offset function returns: the (A, B, output) offsets and the guard positions. */

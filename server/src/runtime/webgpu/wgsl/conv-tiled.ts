@@ -5,9 +5,9 @@
  * loop, the convolution's output positions): every filter tap read from B is loaded once into
  * a register and used for the whole block, and the block's reads of A step by the loop's delta
  * (stride times the feature's stride). Neighbouring lanes take neighbouring blocks in the
- * output's storage order, so their reads stay close together. Zero padding stays virtual, the
- * guards moved along the block like the offsets. Stride, dilation and every padding mode are
- * in the loop deltas and the padded copies, as for the other kernels.
+ * output's storage order, so their reads stay close together. Padding stays virtual, the
+ * guards moved along the block like the offsets (step-nest.ts). Stride and dilation are in the
+ * loop deltas, as for the other kernels.
  *
  * When the only summed loop is the filter's (a depthwise step) and the block's reads overlap
  * (stride 1, or stride and dilation sharing a factor), the block reads its window of the feature
@@ -26,7 +26,8 @@ import {
   bindingsDeclaration,
   GRID_SLOTS,
   guardedOffsetFunction,
-  guardType,
+  guardReads,
+  guardsLabel,
   LINEAR_WORKGROUP,
   offsetFunction,
   packLoopSlots,
@@ -35,6 +36,7 @@ import {
   positionStruct,
   splitFunction,
   workgroupsFor,
+  type GuardReads,
   type KernelSource,
   type Spread,
 } from './common.js';
@@ -44,7 +46,7 @@ import { summedLoops } from './per-output.js';
 /** Outputs per invocation along the blocked loop. */
 export const RUN = 8;
 
-/** Slot 1: (baseA, baseB, blocks, blocked extent); slot 2: (outputs inside the blocked loop's position, blocks along it); guards: bases, limits; a window's step in A and its guards' step; then the blocked loop. */
+/** Slot 1: (baseA, baseB, blocks, blocked extent); slot 2: (outputs inside the blocked loop's position, blocks along it); guards: bases, limits, strides; a window's step in A and its guards' step; then the blocked loop. */
 const HEADER = GRID_SLOTS;
 const BLOCKING = GRID_SLOTS + 1;
 
@@ -101,6 +103,8 @@ export function vectorLoop(nest: StepNest, layout: PerOutputLayout, blocked: num
   const last = layout.out.length - 1;
   const loop = layout.out[last];
   if (!loop || last === blocked || loop.out !== 1 || loop.a !== 1 || loop.extent % 4 !== 0 || loop.guards.some((g) => g !== 0)) return null;
+  // Reads of A that padding maps back inside move by whole vec4s.
+  if (nest.guards.some((g) => g.input === 0 && g.mode !== 'zeros' && g.stride % 4 !== 0)) return null;
   const others = [...layout.out.slice(0, last), ...layout.k];
   if (!others.every((l) => l.a % 4 === 0 && l.out % 4 === 0) || nest.baseA % 4 !== 0) return null;
   return elementCount(nest.readShapes[0]!) % 4 === 0 && elementCount(nest.outputShape) % 4 === 0 ? last : null;
@@ -134,28 +138,40 @@ export function convTiledKernel(nest: StepNest, scalarLayout: PerOutputLayout, b
 
   const guards = nest.guards.length;
   const guarded = guards > 0;
-  const guard = guarded ? guardType(guards) : null;
+  const guard = guarded ? guardReads(nest.guards) : null;
   const perLoop = guarded ? 2 : 1;
   const guardBases = BLOCKING + 1;
   const guardLimits = BLOCKING + 2;
-  const window = windowOf(layout, blocked, run);
-  const windowSlot = BLOCKING + (guarded ? 3 : 1);
+  const guardStrides = BLOCKING + 3;
+  // The window holds values of A only: a step padding B reads its taps one by one.
+  const window = nest.guards.some((g) => g.input === 1) ? null : windowOf(layout, blocked, run);
+  const windowSlot = BLOCKING + (guarded ? 4 : 1);
   const blockedSlot = windowSlot + (window ? 2 : 0);
   const firstOut = blockedSlot + perLoop;
   const firstK = firstOut + perLoop * outLoops.length;
   const slots = firstK + perLoop * layout.k.length;
   const lanes = Array.from({ length: run }, (_, j) => j);
 
+  const shifted = (input: 0 | 1, offset: string, g: string) => {
+    const shift = guard?.shift(input, g, 'limit', 'strides');
+    return shift ? `${offset} + ${shift}` : offset;
+  };
+  // Guards of B do not move along the block (B does not), so its taps are shifted once.
   const accumulate = (p: string, g: string) =>
     [
-      `let w = ${tap(`${p}.y`)};`,
-      ...lanes.map((j) => (guard ? `if (${guard.inside(`${g} + gj${j}`, 'limit')}) { acc${j} += a[${p}.x + aj${j}] * w; }` : `acc${j} += a[${p}.x + aj${j}] * w;`)),
+      `let w = ${tap(shifted(1, `${p}.y`, g))};`,
+      ...lanes.map((j) => {
+        const term = `acc${j} += a[${shifted(0, `${p}.x + aj${j}`, `${g} + gj${j}`)}] * w;`;
+        const inside = guard?.inside(`${g} + gj${j}`, 'limit');
+        return inside ? `if (${inside}) { ${term} }` : term;
+      }),
     ].join(' ');
   const start = guarded
     ? [
         `  let p = position.p.xy + params.v[${HEADER}].xy;`,
         `  let g = position.g + params.v[${guardBases}].${guard!.swizzle};`,
         `  let limit = params.v[${guardLimits}].${guard!.swizzle};`,
+        `  let strides = params.v[${guardStrides}].${guard!.swizzle};`,
       ]
     : [`  let p = position.xy + params.v[${HEADER}].xy;`];
   const outOffset = guarded ? 'position.p.z' : 'position.z';
@@ -165,6 +181,7 @@ export function convTiledKernel(nest: StepNest, scalarLayout: PerOutputLayout, b
       ? [bindingsDeclaration(2)]
       : ['@group(0) @binding(1) var<storage, read> a: array<vec4<f32>>;', '@group(0) @binding(2) var<storage, read> b: array<f32>;', '@group(0) @binding(3) var<storage, read_write> out: array<vec4<f32>>;']),
     splitFunction(blocks),
+    ...(guard?.functions ?? []),
     ...(guarded ? [positionStruct(guards), guardedOffsetFunction('blockOffsets', firstOut, outLoops.length, guards)] : [offsetFunction('blockOffsets', firstOut, outLoops.length)]),
     '',
     'fn block(index: i32) {',
@@ -197,11 +214,13 @@ export function convTiledKernel(nest: StepNest, scalarLayout: PerOutputLayout, b
   if (guarded) {
     header.push(nest.guards.map((g) => g.base));
     header.push(nest.guards.map((g) => g.limit));
+    // In units of vec4 for A when channels go four at a time (vectorLoop checked they divide).
+    header.push(nest.guards.map((g) => (vector !== null && g.input === 0 ? g.stride / 4 : g.stride)));
   }
   if (window) header.push([window.step, 0, 0, 0], [...window.guardSteps]);
   const shape = window ? `${run}x${window.taps} window ${window.size}` : `${run}`;
   return {
-    label: `conv-tiled${vector === null ? '' : ' vec4'} ${shape} along loop ${blocked + 1} of ${layout.out.length}, ${layout.k.length} summed${guarded ? `, ${guards} guarded` : ''}`,
+    label: `conv-tiled${vector === null ? '' : ' vec4'} ${shape} along loop ${blocked + 1} of ${layout.out.length}, ${layout.k.length} summed${guardsLabel(nest.guards)}`,
     source,
     workgroupSize: spread.workgroupSize,
     workgroups: workgroupsFor(blocks, spread),
@@ -211,7 +230,7 @@ export function convTiledKernel(nest: StepNest, scalarLayout: PerOutputLayout, b
 }
 
 /** A block's sums from its window: the taps and the window values loaded once, each output a fixed sum of products. */
-function windowSums(window: Window, run: number, filterSlot: number, windowSlot: number, guard: ReturnType<typeof guardType> | null, type: string, tap: (offset: string) => string): string[] {
+function windowSums(window: Window, run: number, filterSlot: number, windowSlot: number, guard: GuardReads | null, type: string, tap: (offset: string) => string): string[] {
   const taps = Array.from({ length: window.taps }, (_, t) => t);
   const values = Array.from({ length: window.size }, (_, q) => q);
   // Values past the last valid output's reads may lie past the tensor's end: clamped, and never written.
@@ -221,11 +240,13 @@ function windowSums(window: Window, run: number, filterSlot: number, windowSlot:
     `  let step = params.v[${windowSlot}].x;`,
     ...(guard ? [`  let guardStep = params.v[${windowSlot + 1}].${guard.swizzle};`] : []),
     ...taps.map((t) => `  let w${t} = ${tap(`p.y + ${t} * filterLoop.z`)};`),
-    ...values.map((q) =>
-      guard
-        ? `  var x${q} = ${type}(0.0); if (${guard.inside(`g + ${q} * guardStep`, 'limit')}) { x${q} = a[min(p.x + ${q} * step, ${last})]; }`
-        : `  let x${q} = a[min(p.x + ${q} * step, ${last})];`,
-    ),
+    ...values.map((q) => {
+      const at = `g + ${q} * guardStep`;
+      const shift = guard?.shift(0, at, 'limit', 'strides');
+      const read = `a[min(p.x + ${q} * step${shift ? ` + ${shift}` : ''}, ${last})]`;
+      const inside = guard?.inside(at, 'limit');
+      return inside ? `  var x${q} = ${type}(0.0); if (${inside}) { x${q} = ${read}; }` : `  let x${q} = ${read};`;
+    }),
     ...Array.from({ length: run }, (_, j) => `  let acc${j} = ${taps.map((t) => `x${j * window.stride + t * window.dilation} * w${t}`).join(' + ')};`),
   ];
 }

@@ -1,8 +1,8 @@
 /**
  * The per-output kernel: each output element computed on its own, looping over the summed
  * loops. It runs reductions, permutations, outer products and small steps (depthwise
- * convolutions among them, where it also reads zero padding virtually through guards), and is
- * the naive baseline the GEMM kernel is measured against.
+ * convolutions among them, where it also reads padding virtually through guards), and is the
+ * naive baseline the GEMM kernel is measured against.
  */
 import { extentOf, type PerOutputLayout } from '../layout.js';
 import type { StepNest } from '../step-nest.js';
@@ -10,7 +10,8 @@ import {
   bindingsDeclaration,
   GRID_SLOTS,
   guardedOffsetFunction,
-  guardType,
+  guardReads,
+  guardsLabel,
   LINEAR_WORKGROUP,
   offsetFunction,
   packLoopSlots,
@@ -23,22 +24,30 @@ import {
   type Spread,
 } from './common.js';
 
-/** Slot 1: (baseA, baseB, outputs, 0); with guards, slot 2: their bases, slot 3: their limits. */
+/** Slot 1: (baseA, baseB, outputs, 0); with guards, slot 2: their bases, slot 3: their limits, slot 4: their strides. */
 const HEADER = GRID_SLOTS;
 const GUARD_BASES = GRID_SLOTS + 1;
 const GUARD_LIMITS = GRID_SLOTS + 2;
+const GUARD_STRIDES = GRID_SLOTS + 3;
 
 export function perOutputKernel(nest: StepNest, layout: PerOutputLayout, spread: Spread): KernelSource {
   const outputs = extentOf(layout.out);
   const guards = nest.guards.length;
   const guarded = guards > 0;
-  const guard = guarded ? guardType(guards) : null;
+  const guard = guarded ? guardReads(nest.guards) : null;
   const perLoop = guarded ? 2 : 1;
-  const firstOut = GRID_SLOTS + (guarded ? 3 : 1);
+  const firstOut = GRID_SLOTS + (guarded ? 4 : 1);
   const firstK = firstOut + perLoop * layout.out.length;
   const slots = firstK + perLoop * layout.k.length;
-  const product = (p: string) => (nest.operands === 2 ? `a[${p}.x] * b[${p}.y]` : `a[${p}.x]`);
-  const accumulate = (p: string, g: string) => (guard ? `if (${guard.inside(g, 'limit')}) { sum += ${product(p)}; }` : `sum += ${product(p)};`);
+  const read = (input: 0 | 1, p: string, g: string) => {
+    const shift = guard?.shift(input, g, 'limit', 'strides');
+    return `${input === 0 ? 'a' : 'b'}[${p}.${input === 0 ? 'x' : 'y'}${shift ? ` + ${shift}` : ''}]`;
+  };
+  const product = (p: string, g: string) => (nest.operands === 2 ? `${read(0, p, g)} * ${read(1, p, g)}` : read(0, p, g));
+  const accumulate = (p: string, g: string) => {
+    const inside = guard?.inside(g, 'limit');
+    return inside ? `if (${inside}) { sum += ${product(p, g)}; }` : `sum += ${product(p, g)};`;
+  };
 
   // A position: the (A, B, output) offsets of an output element, with its guard positions.
   const position = guarded ? 'Position' : 'vec3<i32>';
@@ -47,6 +56,7 @@ export function perOutputKernel(nest: StepNest, layout: PerOutputLayout, spread:
         `  let p = position.p.xy + params.v[${HEADER}].xy;`,
         `  let g = position.g + params.v[${GUARD_BASES}].${guard!.swizzle};`,
         `  let limit = params.v[${GUARD_LIMITS}].${guard!.swizzle};`,
+        `  let strides = params.v[${GUARD_STRIDES}].${guard!.swizzle};`,
       ]
     : [`  let p = position.xy + params.v[${HEADER}].xy;`];
   const innermost = layout.out.length > 0 ? firstOut + perLoop * (layout.out.length - 1) : null;
@@ -55,6 +65,7 @@ export function perOutputKernel(nest: StepNest, layout: PerOutputLayout, spread:
     paramsDeclaration(slots),
     bindingsDeclaration(nest.operands),
     splitFunction(outputs),
+    ...(guard?.functions ?? []),
     ...(guarded ? [positionStruct(guards), guardedOffsetFunction('outputOffsets', firstOut, layout.out.length, guards)] : [offsetFunction('outputOffsets', firstOut, layout.out.length)]),
     '',
     // The output loops are in storage order, so `index` is also the write offset.
@@ -89,9 +100,10 @@ export function perOutputKernel(nest: StepNest, layout: PerOutputLayout, spread:
   if (guarded) {
     header.push(nest.guards.map((g) => g.base));
     header.push(nest.guards.map((g) => g.limit));
+    header.push(nest.guards.map((g) => g.stride));
   }
   return {
-    label: `per-output ${layout.out.length}+${layout.k.length} loops${guarded ? `, ${nest.guards.length} guarded` : ''}`,
+    label: `per-output ${layout.out.length}+${layout.k.length} loops${guardsLabel(nest.guards)}`,
     source,
     workgroupSize: spread.workgroupSize,
     workgroups: workgroupsFor(outputs, spread),
