@@ -14,6 +14,9 @@ import type { StatusLine } from './status-line.js';
 
 export type Backend = 'auto' | 'webgpu' | 'cpu';
 
+/** What the server's commands take: a layer or network by name, or the one at a position (0-based). */
+export type PlanTarget = LayerTarget & { readonly position?: { readonly line: number; readonly character: number } };
+
 /** The runtime settings sent after the target, as the extension sends its `cein.*` settings. */
 export interface PlaygroundSettings {
   readonly backend: Backend;
@@ -24,7 +27,7 @@ let progressTokens = 0;
 
 export class LayerActions {
   /** The target the plan view shows, and its plan without timings (to tell a changed plan). */
-  private shown: { readonly target: LayerTarget; readonly key: string } | undefined;
+  private shown: { readonly target: PlanTarget; readonly key: string } | undefined;
   private planning = 0;
 
   constructor(
@@ -34,14 +37,19 @@ export class LayerActions {
     private readonly settings: () => PlaygroundSettings,
   ) {}
 
+  /** The layer or network the view shows, by name. */
   get target(): LayerTarget | undefined {
-    return this.shown?.target;
+    const target = this.shown?.target;
+    return target && !target.position ? target : undefined;
   }
 
-  /** Plans the target and shows it, unless the view already shows this very plan. */
-  async showPlan(target: LayerTarget): Promise<void> {
+  /**
+   * Plans the target and shows it, unless the view already shows this very plan. A target by
+   * position (a layer with problems, which has no named target) shows what the server says of it.
+   */
+  async showPlan(target: PlanTarget): Promise<void> {
     const request = ++this.planning;
-    const title = describeTarget(target);
+    const title = target.position ? `line ${target.position.line + 1}` : describeTarget(target);
     const sameTarget = this.shown !== undefined && JSON.stringify(this.shown.target) === JSON.stringify(target);
     if (!sameTarget) this.view.startOver({ type: 'loading', title });
     const answer = await this.execute(ServerCommands.plan, target).catch((e: unknown) => ({ error: messageOf(e) }));
@@ -59,7 +67,7 @@ export class LayerActions {
   }
 
   async act(action: LayerAction, target: LayerTarget | undefined = this.target): Promise<void> {
-    if (!target) return this.status.show('put the cursor in a layer first', 'error');
+    if (!target) return this.status.show('no layer to run here: put the cursor in a layer without problems', 'error');
     if (!target.layer) return this.status.show(`run a network layer by layer: put the cursor in one of its layers`, 'error');
     this.status.show(`${action === 'run' ? 'Running' : 'Benchmarking'} ${describeTarget(target)} (backend ${this.settings().backend})…`, 'busy');
     const answer = await this.execute(ServerCommands[action], target, (message) => this.status.show(message, 'busy')).catch((e: unknown) => ({ error: messageOf(e) }));
@@ -95,7 +103,7 @@ export class LayerActions {
     this.status.show(`${describeTarget(target)} exported as ${fileName}`, 'ok');
   }
 
-  private async execute(command: string, target: LayerTarget, progress?: (message: string) => void): Promise<unknown> {
+  private async execute(command: string, target: PlanTarget, progress?: (message: string) => void): Promise<unknown> {
     const workDoneToken = `cein-playground-${++progressTokens}`;
     const listening = progress
       ? this.connection.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {

@@ -2,7 +2,8 @@
  * Which layer (or network) the cursor is in, as the server names it: the server puts a code lens
  * at the start of every layer and network with the target in its commands (as the extension's
  * client/src/layer-target.ts reads them), so the innermost lens at or above the cursor is the one
- * the user means. Above every lens, the first one.
+ * the user means; above every lens, the first one. A layer with problems has only a label there
+ * (the lens says what to fix), so the lookup answers its line instead of a target.
  */
 import { isLayerTarget, type LayerTarget } from '../../client/src/protocol.js';
 
@@ -12,13 +13,16 @@ export interface LensAt {
   readonly arguments?: readonly unknown[];
 }
 
-export function targetAtLine(lenses: readonly LensAt[], line: number): LayerTarget | undefined {
-  const withTarget = lenses
-    .map((lens) => ({ line: lens.line, target: lens.arguments?.[0] }))
-    .filter((lens): lens is { line: number; target: LayerTarget } => isLayerTarget(lens.target));
-  if (withTarget.length === 0) return undefined;
-  const above = withTarget.filter((lens) => lens.line <= line);
-  if (above.length === 0) return withTarget.reduce((first, lens) => (lens.line < first.line ? lens : first)).target;
-  const nearest = Math.max(...above.map((lens) => lens.line));
-  return above.find((lens) => lens.line === nearest)!.target;
+/** The target of the layer at the cursor, or only its line (0-based) when it cannot be planned. */
+export type LensLookup = { readonly target: LayerTarget; readonly line: number } | { readonly target?: undefined; readonly line: number };
+
+export function targetAtLine(lenses: readonly LensAt[], line: number): LensLookup | undefined {
+  if (lenses.length === 0) return undefined;
+  const above = lenses.filter((lens) => lens.line <= line);
+  const nearest = above.length > 0 ? Math.max(...above.map((lens) => lens.line)) : Math.min(...lenses.map((lens) => lens.line));
+  const target = lenses
+    .filter((lens) => lens.line === nearest)
+    .map((lens) => lens.arguments?.[0])
+    .find(isLayerTarget);
+  return target ? { target, line: nearest } : { line: nearest };
 }

@@ -8,12 +8,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 // @ts-expect-error: a plain JavaScript module of the build scripts
 import { serveStatic } from '../../scripts/serve-static.mjs';
 
-export const ROOT = resolve(import.meta.dirname, '../..');
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const PLAYGROUND = join(ROOT, 'out/playground');
 export const ARTIFACTS = join(ROOT, 'test/playground/artifacts');
 export const CHROMIUM = process.env.CEIN_CHROMIUM ?? '/usr/bin/chromium';
