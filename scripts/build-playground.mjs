@@ -61,7 +61,7 @@ export async function buildPlayground() {
       external: ['webgpu'],
     }),
     build({ ...browser, entryPoints: { 'editor.worker': 'node_modules/monaco-editor/esm/vs/editor/editor.worker.js' }, outdir: out }),
-    build({ ...browser, entryPoints: { 'vscode-api': 'playground/src/plan-frame/vscode-api.ts' }, outdir: out }),
+    build({ ...browser, entryPoints: { boot: 'playground/src/boot.ts', 'vscode-api': 'playground/src/plan-frame/vscode-api.ts' }, outdir: out }),
     ...['index.html', 'plan-frame.html', 'plan-theme.css'].map((file) => copyFile(join(root, 'playground', file), join(out, file))),
     ...FROM_MAIN_BUILD.map(([from, to]) => copyFile(join(root, from), join(out, to))),
   ]);

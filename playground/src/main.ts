@@ -15,6 +15,7 @@ import { CEIN_LANGUAGE_ID, ceinConfiguration, ceinMonarch } from './cein-languag
 import { LayerActions, type Backend } from './layer-actions.js';
 import { targetAtLine } from './layer-at-cursor.js';
 import { PlanHost } from './plan-host.js';
+import { LANGUAGE_WORKER_URL } from './worker-url.js';
 import { StatusLine } from './status-line.js';
 import { describeWebGpu } from './webgpu-notice.js';
 
@@ -33,7 +34,9 @@ async function main(): Promise<void> {
   monaco.languages.setLanguageConfiguration(CEIN_LANGUAGE_ID, ceinConfiguration);
 
   status.show('Starting the language server…', 'busy');
-  const server = await startLanguageServer('language-worker.js');
+  const worker = (globalThis as { ceinLanguageWorker?: Worker }).ceinLanguageWorker ?? new Worker(LANGUAGE_WORKER_URL);
+  const server = await startLanguageServer(worker);
+  performance.mark('cein:server-ready');
   const sync = new DocumentSync(server.connection);
   registerProviders(CEIN_LANGUAGE_ID, server);
 

@@ -8,13 +8,19 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 // @ts-expect-error: a plain JavaScript module of the build scripts
 import { serveStatic } from '../../scripts/serve-static.mjs';
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository: the nearest folder above this module with the playground's sources (also from a bundle in out/). */
+function repositoryRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'playground/src/main.ts'))) return dir;
+  throw new Error(`no repository with playground/src/main.ts above ${from}`);
+}
+
+export const ROOT = repositoryRoot(dirname(fileURLToPath(import.meta.url)));
 export const PLAYGROUND = join(ROOT, 'out/playground');
 export const ARTIFACTS = join(ROOT, 'test/playground/artifacts');
 export const CHROMIUM = process.env.CEIN_CHROMIUM ?? '/usr/bin/chromium';

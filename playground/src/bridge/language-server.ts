@@ -1,7 +1,7 @@
 /**
  * The cein language server in a Web Worker (out/browser/language-worker.js), spoken to over
- * JSON-RPC on the worker's postMessage. Starts it, initializes it with what this page's editor
- * supports, and answers the requests a server sends its client.
+ * JSON-RPC on the worker's postMessage: initializes it with what this page's editor supports,
+ * and answers the requests a server sends its client.
  */
 import {
   BrowserMessageReader,
@@ -31,8 +31,8 @@ const REFRESH_REQUESTS: Record<string, RefreshKind> = {
   'workspace/semanticTokens/refresh': 'semanticTokens',
 };
 
-export async function startLanguageServer(workerUrl: string): Promise<LanguageServer> {
-  const worker = new Worker(workerUrl);
+/** Speaks to the server in `worker` (a Worker running out/browser/language-worker.js). */
+export async function startLanguageServer(worker: Worker): Promise<LanguageServer> {
   const connection = createProtocolConnection(new BrowserMessageReader(worker), new BrowserMessageWriter(worker));
   const listeners: ((what: RefreshKind) => void)[] = [];
   for (const [method, kind] of Object.entries(REFRESH_REQUESTS)) {
