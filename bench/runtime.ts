@@ -20,9 +20,13 @@
  * 5. Fixed costs: the time one more dispatch adds to a plan (a chain of tiny elementwise steps
  *    against a single one), and reading 2 MiB back through a fresh staging buffer against a
  *    reused one.
+ * 6. The browser peer (browser-peer.ts): the CP layer on headless chromium's WebGPU, in the
+ *    browser's runtime worker, against the same job on Node's Dawn, taking turns.
+ *
+ * `--only browser-peer` runs section 6 alone and puts it into the existing report.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { planExpression } from '../server/src/engine/planner.js';
 import { formatCount, formatRatio } from '../server/src/engine/summary.js';
 import { baselinePlans } from '../server/src/runtime/jobs/baselines.js';
@@ -31,8 +35,10 @@ import type { BenchResult, Timing } from '../server/src/runtime/jobs/types.js';
 import { randomData, seededRandom } from '../server/src/runtime/random.js';
 import { createStagingBuffer, readThrough, uploadTensor } from '../server/src/runtime/webgpu/buffers.js';
 import { readTensor } from '../server/src/runtime/webgpu/readback.js';
-import { acquireGpu, formatAdapter, type Gpu } from '../server/src/runtime/webgpu/device.js';
+import { acquireGpu } from '../server/src/runtime/webgpu/dawn.js';
+import { formatAdapter, type Gpu } from '../server/src/runtime/webgpu/device.js';
 import { GpuProgram, type CompileOptions } from '../server/src/runtime/webgpu/program.js';
+import { browserPeer } from './browser-peer.js';
 import { machine } from './machine.js';
 import { loadTfjsPeer, relativeDifference, timeSideBySide, type TfjsPeer } from './tfjs-peer.js';
 import type * as Tf from '@tensorflow/tfjs-core';
@@ -345,9 +351,22 @@ function summarizeLayer(config: string, name: string, result: BenchResult) {
   return { config, layer: name, expression: result.expression, shapes: result.shapes, plans: result.plans, comparisons };
 }
 
+const REPORT = 'bench/reports/runtime.json';
+
+/** Section 6 alone, into the report a full run wrote. */
+async function browserPeerOnly(gpu: Gpu): Promise<void> {
+  if (!existsSync(REPORT)) throw new Error(`${REPORT} is missing: run the whole benchmark first`);
+  console.log('the browser\'s WebGPU (headless chromium) against Node\'s Dawn, taking turns:');
+  const report = JSON.parse(readFileSync(REPORT, 'utf8')) as Record<string, unknown>;
+  report.browserPeer = { date: new Date().toISOString(), machine: machine(), ...(await browserPeer(gpu)) };
+  writeFileSync(REPORT, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`report: ${REPORT} (browserPeer)`);
+}
+
 async function main(): Promise<void> {
   const gpu = await acquireGpu();
   try {
+    if (process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'browser-peer') return await browserPeerOnly(gpu);
     console.log(`adapter: ${formatAdapter(gpu.adapter)}`);
     console.log('GEMM (ik,kj->ij), median of interleaved runs:');
     const gemm = await gemmBenchmark(gpu);
@@ -363,6 +382,9 @@ async function main(): Promise<void> {
 
     console.log('\nfixed costs, median of interleaved runs:');
     const overhead = { dispatch: await dispatchOverhead(gpu), readback: await readbackCost(gpu) };
+
+    console.log('\nthe browser\'s WebGPU (headless chromium) against Node\'s Dawn, taking turns:');
+    const browser = await browserPeer(gpu);
 
     const layerRows = [];
     for (const size of SIZES) {
@@ -393,11 +415,12 @@ async function main(): Promise<void> {
       convolution,
       tfjs,
       overhead,
+      browserPeer: browser,
       layers: layerRows,
       goals: { gemm: gemmGoal, layers: layerGoal, convolution: { target: 'depthwise steps >= 50 % of the GEMM kernel\'s GFLOP/s at about the same MACs', met: convolution.goalMet, ratios: convolution.depthwise.map((d) => d.tiledOverGemm) } },
     };
     mkdirSync('bench/reports', { recursive: true });
-    writeFileSync('bench/reports/runtime.json', `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(REPORT, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\ngoals: GEMM >= 4x naive ${gemmGoal.met ? 'met' : 'MISSED'}; measured speed-up >= half the FLOP ratio ${layerGoal.met ? 'met' : 'MISSED'} (${compared.filter((c) => c.goalMet).length} of ${compared.length})`);
     console.log('report: bench/reports/runtime.json');
   } finally {

@@ -13,6 +13,7 @@ import type * as Tf from '@tensorflow/tfjs-core';
 import { shuffled, timing } from '../server/src/runtime/jobs/bench-layer.js';
 import type { Timing } from '../server/src/runtime/jobs/types.js';
 import { seededRandom } from '../server/src/runtime/random.js';
+import { loadDawn } from '../server/src/runtime/webgpu/dawn.js';
 import type { AdapterDescription } from '../server/src/runtime/webgpu/device.js';
 
 export interface TfjsPeer {
@@ -34,7 +35,7 @@ interface TfjsWebGpuBackend {
 /** TensorFlow.js on the adapter cein runs on; null (with the reason printed) when it cannot start. */
 export async function loadTfjsPeer(adapter: AdapterDescription): Promise<TfjsPeer | null> {
   try {
-    const dawn = (await import('webgpu')) as unknown as { create: (flags: string[]) => GPU; globals: object };
+    const dawn = await loadDawn();
     Object.assign(globalThis, dawn.globals);
     const gpu = dawn.create(adapter.backend === 'opengles' ? ['backend=opengles'] : []);
     const compatibility = adapter.featureLevel === 'compatibility';

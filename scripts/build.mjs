@@ -27,5 +27,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/src/webview/view/plan-view.css'], outfile: 'out/plan-view.css' }),
   // The language server for browsers (a page, VS Code for the Web): a Web Worker bundle.
   build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['server/src/browser/language-worker.ts'], outfile: 'out/browser/language-worker.js', minify: true }),
+  // Its runtime (Run and Benchmark on navigator.gpu, or the CPU reference), a worker it starts beside itself.
+  build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['server/src/browser/runtime-worker.ts'], outfile: 'out/browser/runtime-worker.js', minify: true }),
   build({ ...common, entryPoints: ['test/vscode/suite/index.ts'], outfile: 'out/test/vscode/suite.cjs', external: ['vscode', 'mocha'] }),
 ]);

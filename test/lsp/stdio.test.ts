@@ -6,7 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CodeLens, Hover, InlayHint, Position, SemanticTokens } from 'vscode-languageserver-protocol';
-import { acquireGpu, NoAdapterError, type AdapterDescription } from '../../server/src/runtime/webgpu/device.js';
+import { acquireGpu } from '../../server/src/runtime/webgpu/dawn.js';
+import { NoAdapterError, type AdapterDescription } from '../../server/src/runtime/webgpu/device.js';
 import { LspClient } from './lsp-client.js';
 
 // B=2, S=3, T=4, 5x5 maps; stride 2 and padding 1 along h: floor((5+1+1-3)/2)+1 = 3 rows.

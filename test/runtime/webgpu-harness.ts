@@ -18,7 +18,8 @@ import { planExpression, planFromTree } from '../../server/src/engine/planner.js
 import { executePlan } from '../../server/src/runtime/cpu/execute.js';
 import type { Tensor } from '../../server/src/runtime/cpu/tensor.js';
 import { WORKER_BUNDLE } from '../../server/src/runtime/jobs/worker-client.js';
-import { acquireGpu, type Gpu } from '../../server/src/runtime/webgpu/device.js';
+import { acquireGpu } from '../../server/src/runtime/webgpu/dawn.js';
+import type { Gpu } from '../../server/src/runtime/webgpu/device.js';
 import { runPlanOnGpu } from '../../server/src/runtime/webgpu/executor.js';
 import type { CompileOptions } from '../../server/src/runtime/webgpu/program.js';
 

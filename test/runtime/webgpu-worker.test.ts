@@ -14,7 +14,7 @@ import { baselinePlans } from '../../server/src/runtime/jobs/baselines.js';
 import type { Progress } from '../../server/src/runtime/jobs/types.js';
 import { GpuWorker, JobCancelledError, JobTimeoutError, WorkerExitError } from '../../server/src/runtime/jobs/worker-client.js';
 import { writeNpy } from '../../server/src/runtime/npy.js';
-import { acquireGpu } from '../../server/src/runtime/webgpu/device.js';
+import { acquireGpu } from '../../server/src/runtime/webgpu/dawn.js';
 import { DeviceLostError, runPlanOnGpu } from '../../server/src/runtime/webgpu/executor.js';
 import { GpuLimitError } from '../../server/src/runtime/webgpu/limits.js';
 import { randomTensor, seeded } from '../helpers/random.js';

@@ -1,67 +1,22 @@
 /**
- * cein.run and cein.bench on the WebGPU runtime: the planned layer runs in the GPU worker
- * process (a hung or lost device never takes the server down), on seeded random inputs,
- * checked against the float64 CPU reference. With cein.backend `cpu`, or `auto` and no adapter,
- * a run is the float64 reference itself, in a worker thread. Progress goes to the client as LSP
- * work-done progress; cancelling the request or the progress aborts the job.
+ * cein.run and cein.bench in Node: the jobs run in the WebGPU worker process (a hung or lost
+ * device never takes the server down), and the CPU reference in a worker thread. What the
+ * runner answers is runtime-runner.ts's, shared with the browser.
  */
-import type { CancellationToken, Connection } from 'vscode-languageserver';
-import { baselinePlans } from '../runtime/jobs/baselines.js';
-import type { LayerInputs, Progress } from '../runtime/jobs/types.js';
-import { benchLayer, runLayer } from '../runtime/jobs/worker-client.js';
+import type { Connection } from 'vscode-languageserver';
 import { runOnCpu } from '../runtime/jobs/cpu-run.js';
-import { NoAdapterError } from '../runtime/webgpu/device.js';
-import type { LayerRunner, LayerRunRequest } from './run-hook.js';
+import { benchLayer, runLayer } from '../runtime/jobs/worker-client.js';
+import { RuntimeLayerRunner, type LayerJobs } from './runtime-runner.js';
 
-const RUN_TIMEOUT_MS = 120_000;
-const BENCH_TIMEOUT_MS = 600_000;
-const INPUT_SEED = 1;
+const nodeJobs: LayerJobs = {
+  run: runLayer,
+  bench: benchLayer,
+  runOnCpu,
+  noAdapterNotice: (e) => `no WebGPU adapter, so it ran on the CPU (float64 reference). ${e.message}`,
+};
 
-export class GpuLayerRunner implements LayerRunner {
-  constructor(private readonly connection: Connection) {}
-
-  async run(request: LayerRunRequest, cancelToken: CancellationToken): Promise<unknown> {
-    if (request.runtime.backend === 'cpu' && request.kind === 'bench') {
-      return { error: 'benchmarks compare plans on the WebGPU device; set cein.backend to auto or webgpu' };
-    }
-    const abort = new AbortController();
-    const stop = () => abort.abort();
-    const listener = cancelToken.onCancellationRequested(stop);
-    const progress = await this.connection.window.createWorkDoneProgress();
-    progress.begin(`cein: ${request.kind === 'run' ? 'running' : 'benchmarking'} ${request.layer}`, 0, 'starting the GPU worker', true);
-    const progressListener = progress.token.onCancellationRequested(stop);
-    const onProgress = ({ message, fraction }: Progress) => progress.report(fraction === undefined ? 0 : Math.round(fraction * 100), message);
-    const inputs: LayerInputs = { kind: 'random', shapes: request.operands.map((o) => o.shape), seed: INPUT_SEED };
-    try {
-      if (request.kind === 'run' && request.runtime.backend === 'cpu') {
-        return await this.runOnCpu(request, inputs, abort.signal, 'backend: cpu (float64 reference)');
-      }
-      if (request.kind === 'run') {
-        const result = await runLayer({ plan: request.plan, inputs, check: true }, { signal: abort.signal, onProgress, timeoutMs: RUN_TIMEOUT_MS });
-        // Tensor data stays here; the client shows the shape and the error against the reference.
-        return { ...result, output: { shape: result.output.shape }, layer: request.layer, backend: 'webgpu' };
-      }
-      const plans = baselinePlans(request.expression, inputs.shapes, request.options);
-      const result = await benchLayer({ plans, inputs, check: true, repeats: request.runtime.repeats }, { signal: abort.signal, onProgress, timeoutMs: BENCH_TIMEOUT_MS });
-      return { ...result, layer: request.layer, backend: 'webgpu', ...(request.runtime.notice ? { notice: request.runtime.notice } : {}) };
-    } catch (e) {
-      if (e instanceof NoAdapterError && request.kind === 'run' && request.runtime.backend === 'auto') {
-        return await this.runOnCpu(request, inputs, abort.signal, `no WebGPU adapter, so it ran on the CPU (float64 reference). ${e.message}`).catch(failure);
-      }
-      return failure(e);
-    } finally {
-      listener.dispose();
-      progressListener.dispose();
-      progress.done();
-    }
+export class GpuLayerRunner extends RuntimeLayerRunner {
+  constructor(connection: Connection) {
+    super(connection, nodeJobs);
   }
-
-  private async runOnCpu(request: LayerRunRequest, inputs: LayerInputs, signal: AbortSignal, notice: string): Promise<unknown> {
-    const result = await runOnCpu({ plan: request.plan, inputs }, { signal, timeoutMs: RUN_TIMEOUT_MS });
-    return { layer: request.layer, backend: 'cpu', adapter: 'CPU, float64', output: { shape: result.outputShape }, runMs: result.runMs, check: null, notice };
-  }
-}
-
-function failure(e: unknown): { error: string } {
-  return { error: e instanceof Error ? e.message : String(e) };
 }

@@ -1,27 +1,10 @@
 /** Runs a plan on the CPU (float64) in a worker thread, with a timeout and cancellation. */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Plan } from '../../engine/plan.js';
-import type { Analysis } from '../../engine/shapes.js';
-import type { DirectCheck, DirectCheckScope } from '../cpu/direct-check.js';
-import type { LayerInputs } from './types.js';
-import { JobCancelledError, JobTimeoutError } from './worker-client.js';
+import { JobCancelledError, JobTimeoutError } from './job-errors.js';
+import type { CpuRunRequest, CpuRunResult } from './types.js';
 
-export interface CpuRunRequest {
-  readonly plan: Plan;
-  readonly inputs: LayerInputs;
-  /** Send the output's values back, not only its shape. */
-  readonly returnOutput?: boolean;
-  /** Also compare the output with the direct evaluation of this analysis, in this scope. */
-  readonly check?: { readonly analysis: Analysis; readonly scope: DirectCheckScope; readonly seed: number };
-}
-
-export interface CpuRunResult {
-  readonly outputShape: readonly number[];
-  readonly runMs: number;
-  readonly output?: Float64Array;
-  readonly check?: DirectCheck;
-}
+export type { CpuRunRequest, CpuRunResult };
 
 export const CPU_THREAD_BUNDLE = 'cpu-thread.cjs';
 

@@ -4,24 +4,14 @@
  * CLI's), and stops when that thread terminates it (a timeout, a cancel).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { checkAgainstDirect } from '../cpu/direct-check.js';
-import { executePlan } from '../cpu/execute.js';
-import { loadInputs } from './inputs.js';
-import type { CpuRunRequest, CpuRunResult } from './cpu-run.js';
+import { runCpuJob } from './cpu-job.js';
+import { readInputFiles } from './input-files.js';
+import type { CpuRunRequest } from './types.js';
 
-const { plan, inputs, returnOutput, check } = workerData as CpuRunRequest;
+const request = workerData as CpuRunRequest;
 try {
-  const tensors = loadInputs(inputs);
-  const started = performance.now();
-  const output = executePlan(plan, tensors);
-  const runMs = performance.now() - started;
-  const result: CpuRunResult = {
-    outputShape: output.shape,
-    runMs,
-    ...(returnOutput ? { output: output.data } : {}),
-    ...(check ? { check: checkAgainstDirect(check.analysis, tensors, output, check.scope, check.seed) } : {}),
-  };
-  parentPort?.postMessage({ result }, returnOutput ? [output.data.buffer as ArrayBuffer] : []);
+  const result = runCpuJob({ ...request, inputs: readInputFiles(request.inputs) });
+  parentPort?.postMessage({ result }, result.output ? [result.output.buffer as ArrayBuffer] : []);
 } catch (e) {
   parentPort?.postMessage({ error: e instanceof Error ? e.message : String(e) });
 }

@@ -1,6 +1,5 @@
-/** A job's operands as tensors: read from .npy files, generated from a seed, or given. */
+/** A job's operands as tensors: generated from a seed, or given (files are read by input-files.ts, where there is a file system). */
 import type { Tensor } from '../cpu/tensor.js';
-import { readNpyFile } from '../npy.js';
 import { randomData, seededRandom } from '../random.js';
 import type { LayerInputs } from './types.js';
 
@@ -9,10 +8,7 @@ export function loadInputs(inputs: LayerInputs): Tensor[] {
     case 'tensors':
       return [...inputs.tensors];
     case 'files':
-      return inputs.files.map((file) => {
-        const array = readNpyFile(file);
-        return { shape: array.shape, data: array.data };
-      });
+      throw new Error(`operand files (${inputs.files.join(', ')}) can only be read where there is a file system; give tensors or a seed`);
     case 'random': {
       // One generator across all operands, in order: the same inputs as `cein run --seed` on the CPU.
       const random = seededRandom(inputs.seed);

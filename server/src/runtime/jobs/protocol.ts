@@ -1,15 +1,22 @@
-/** Messages between the editor or CLI process and the WebGPU worker process. */
+/**
+ * Messages between a caller (the editor or CLI process, a browser's language worker) and a
+ * runtime worker (the WebGPU worker process, a browser's runtime worker). `cpu` jobs are the
+ * float64 reference run, for a worker that runs it itself (a browser's; Node uses a thread).
+ */
 import { DeviceLostError } from '../webgpu/executor.js';
 import { NoAdapterError } from '../webgpu/device.js';
 import { GpuLimitError } from '../webgpu/limits.js';
 import { KernelCompileError } from '../webgpu/pipelines.js';
-import type { BenchRequest, BenchResult, Progress, RunRequest, RunResult } from './types.js';
+import type { BenchRequest, BenchResult, CpuRunRequest, CpuRunResult, Progress, RunRequest, RunResult } from './types.js';
 
-export type WorkerRequest = { readonly id: number; readonly kind: 'run'; readonly request: RunRequest } | { readonly id: number; readonly kind: 'bench'; readonly request: BenchRequest };
+export type WorkerRequest =
+  | { readonly id: number; readonly kind: 'run'; readonly request: RunRequest }
+  | { readonly id: number; readonly kind: 'bench'; readonly request: BenchRequest }
+  | { readonly id: number; readonly kind: 'cpu'; readonly request: CpuRunRequest };
 
 export type WorkerMessage =
   | { readonly id: number; readonly type: 'progress'; readonly progress: Progress }
-  | { readonly id: number; readonly type: 'result'; readonly result: RunResult | BenchResult }
+  | { readonly id: number; readonly type: 'result'; readonly result: RunResult | BenchResult | CpuRunResult }
   | { readonly id: number; readonly type: 'error'; readonly error: SerializedError }
   | { readonly type: 'device-lost'; readonly message: string };
 

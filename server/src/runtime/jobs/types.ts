@@ -4,7 +4,9 @@
  * requests; the worker executes them.
  */
 import type { Plan } from '../../engine/plan.js';
+import type { Analysis } from '../../engine/shapes.js';
 import type { Comparison } from '../compare.js';
+import type { DirectCheck, DirectCheckScope } from '../cpu/direct-check.js';
 import type { Tensor } from '../cpu/tensor.js';
 import type { AdapterDescription, AdapterPreference } from '../webgpu/device.js';
 import type { GpuRun } from '../webgpu/executor.js';
@@ -110,3 +112,28 @@ export interface Progress {
 }
 
 export type ProgressSink = (progress: Progress) => void;
+
+/** How a caller waits for a job in a worker. */
+export interface JobOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: ProgressSink;
+  /** Milliseconds from the job's start (not its wait in the queue); default none. */
+  readonly timeoutMs?: number;
+}
+
+/** The float64 reference run of a plan (cpu-job.ts), in a worker thread in Node or the runtime worker in a browser. */
+export interface CpuRunRequest {
+  readonly plan: Plan;
+  readonly inputs: LayerInputs;
+  /** Send the output's values back, not only its shape. */
+  readonly returnOutput?: boolean;
+  /** Also compare the output with the direct evaluation of this analysis, in this scope. */
+  readonly check?: { readonly analysis: Analysis; readonly scope: DirectCheckScope; readonly seed: number };
+}
+
+export interface CpuRunResult {
+  readonly outputShape: readonly number[];
+  readonly runMs: number;
+  readonly output?: Float64Array;
+  readonly check?: DirectCheck;
+}

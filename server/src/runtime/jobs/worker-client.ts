@@ -11,28 +11,12 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeviceLostError } from '../webgpu/executor.js';
+import { formatSeconds, JobCancelledError, JobTimeoutError, WorkerExitError } from './job-errors.js';
 import { deserializeError, type WorkerMessage, type WorkerRequest } from './protocol.js';
-import type { BenchRequest, BenchResult, ProgressSink, RunRequest, RunResult } from './types.js';
+import type { BenchRequest, BenchResult, JobOptions, RunRequest, RunResult } from './types.js';
 
-export class JobTimeoutError extends Error {
-  override name = 'JobTimeoutError';
-}
-
-export class JobCancelledError extends Error {
-  override name = 'JobCancelledError';
-}
-
-/** The worker process died during a job (a crash in the driver, a kill from outside). */
-export class WorkerExitError extends Error {
-  override name = 'WorkerExitError';
-}
-
-export interface JobOptions {
-  readonly signal?: AbortSignal;
-  readonly onProgress?: ProgressSink;
-  /** Milliseconds from the job's start (not its wait in the queue); default none. */
-  readonly timeoutMs?: number;
-}
+export { JobCancelledError, JobTimeoutError, WorkerExitError };
+export type { JobOptions };
 
 export interface GpuWorkerOptions {
   /** The bundled worker script; default out/gpu-worker.cjs next to the running bundle. */
@@ -183,10 +167,6 @@ export class GpuWorker {
 function defaultScript(): string {
   // Bundles are CommonJS and sit together in out/; the worker is one of them.
   return join(typeof __dirname === 'string' ? __dirname : join(process.cwd(), 'out'), WORKER_BUNDLE);
-}
-
-function formatSeconds(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s`;
 }
 
 let shared: GpuWorker | null = null;

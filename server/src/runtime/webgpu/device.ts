@@ -1,7 +1,8 @@
 /**
- * Getting a WebGPU device in Node through Dawn's bindings (the `webgpu` package, loaded on
- * demand so that nothing else pays for it): a hardware adapter first, then the software
- * fallback, OpenGL ES on Mesa's llvmpipe in compatibility mode.
+ * Getting a WebGPU device from a `GPU` object, the shape of `navigator.gpu`: the page's own in a
+ * browser, Dawn's in Node (`dawn.ts`, the one module that loads Dawn). A hardware adapter first,
+ * then the software fallback (compatibility mode); the limits a compute executor needs raised to
+ * what the adapter offers. Nothing here imports Node, so browsers and Node share it.
  */
 /// <reference types="@webgpu/types" />
 
@@ -13,8 +14,11 @@ export interface AdapterDescription {
   readonly vendor: string;
   readonly architecture: string;
   readonly description: string;
-  /** How it was reached: Dawn's default backends, or OpenGL ES (the software fallback). */
-  readonly backend: 'default' | 'opengles';
+  /**
+   * How it was reached: Dawn's default backends, OpenGL ES (Dawn's software fallback in Node),
+   * or a browser's own WebGPU (`navigator.gpu`).
+   */
+  readonly backend: 'default' | 'opengles' | 'browser';
   readonly featureLevel: 'core' | 'compatibility';
   /** True for a CPU rasterizer (llvmpipe, SwiftShader, lavapipe): correct but slow. */
   readonly software: boolean;
@@ -43,13 +47,15 @@ export class Gpu {
   }
 }
 
-export const INSTALL_HINT =
-  'No WebGPU adapter was found. cein looks for a GPU through Vulkan/Metal/D3D12 first, then falls back to ' +
-  'OpenGL ES on Mesa llvmpipe. On Debian/Ubuntu install the fallback with: ' +
-  'apt-get install -y libegl1 libegl-dev libgles2 libegl-mesa0 libgl1-mesa-dri';
-
 export class NoAdapterError extends Error {
   override name = 'NoAdapterError';
+}
+
+/** One way of reaching an adapter: a GPU object (made on demand) and the options to ask it with. */
+export interface AdapterAttempt {
+  readonly gpu: () => GPU;
+  readonly options: GPURequestAdapterOptions;
+  readonly backend: AdapterDescription['backend'];
 }
 
 /** Limits a compute-only executor may raise above the WebGPU defaults, up to what the adapter offers. */
@@ -66,35 +72,30 @@ const WANTED_LIMITS = [
   'maxUniformBufferBindingSize',
 ] as const;
 
-interface DawnModule {
-  create(flags: string[]): GPU;
-}
-
-async function loadDawn(): Promise<DawnModule> {
-  // EGL reads this when it first initializes; without it the OpenGL ES fallback finds no display.
-  process.env.EGL_PLATFORM ??= 'surfaceless';
-  try {
-    return (await import('webgpu')) as unknown as DawnModule;
-  } catch (e) {
-    throw new NoAdapterError(`the 'webgpu' package (Dawn for Node) could not be loaded: ${e instanceof Error ? e.message : String(e)}. Run npm install.`);
-  }
-}
-
-/** A device on the preferred adapter; throws NoAdapterError with an install hint when there is none. */
-export async function acquireGpu(preference: AdapterPreference = 'auto'): Promise<Gpu> {
-  const dawn = await loadDawn();
-  const attempts: { backend: AdapterDescription['backend']; flags: string[]; options: GPURequestAdapterOptions }[] = [];
-  if (preference !== 'software') attempts.push({ backend: 'default', flags: [], options: { powerPreference: 'high-performance' } });
-  if (preference !== 'hardware') attempts.push({ backend: 'opengles', flags: ['backend=opengles'], options: { featureLevel: 'compatibility' } });
-
+/** A device from the first attempt that gives a usable adapter; NoAdapterError(noAdapter) when none does. */
+export async function acquireGpuFrom(attempts: readonly AdapterAttempt[], noAdapter: string): Promise<Gpu> {
   for (const attempt of attempts) {
-    const gpu = dawn.create(attempt.flags);
+    const gpu = attempt.gpu();
     const adapter = await gpu.requestAdapter(attempt.options);
     if (!adapter || isNullBackend(adapter.info)) continue;
     const device = await adapter.requestDevice({ requiredLimits: wantedLimits(adapter.limits) });
-    return new Gpu(gpu, device, describe(adapter.info, attempt.backend));
+    return new Gpu(gpu, device, describe(adapter.info, attempt.backend, attempt.options.featureLevel === 'compatibility' ? 'compatibility' : 'core'));
   }
-  throw new NoAdapterError(preference === 'hardware' ? 'No hardware WebGPU adapter was found (Vulkan, Metal or D3D12).' : INSTALL_HINT);
+  throw new NoAdapterError(noAdapter);
+}
+
+export const NO_BROWSER_WEBGPU = 'no WebGPU adapter in this browser';
+
+/**
+ * A device from a browser's `navigator.gpu` (undefined where the browser has no WebGPU): the
+ * high-performance adapter first, then one in compatibility mode.
+ */
+export function acquireGpuOn(gpu: GPU | undefined, preference: AdapterPreference = 'auto'): Promise<Gpu> {
+  if (!gpu) return Promise.reject(new NoAdapterError(`${NO_BROWSER_WEBGPU} (navigator.gpu is missing)`));
+  const attempts: AdapterAttempt[] = [];
+  if (preference !== 'software') attempts.push({ gpu: () => gpu, options: { powerPreference: 'high-performance' }, backend: 'browser' });
+  if (preference !== 'hardware') attempts.push({ gpu: () => gpu, options: { featureLevel: 'compatibility' }, backend: 'browser' });
+  return acquireGpuFrom(attempts, `${NO_BROWSER_WEBGPU} (requestAdapter() found none)`);
 }
 
 /** Dawn's null backend returns garbage; it must never be used for results. */
@@ -106,22 +107,27 @@ function wantedLimits(offered: GPUSupportedLimits): Record<string, number> {
   return Object.fromEntries(WANTED_LIMITS.map((name) => [name, offered[name]]));
 }
 
-function describe(info: GPUAdapterInfo, backend: AdapterDescription['backend']): AdapterDescription {
-  const name = info.device || info.description || info.vendor || 'unknown adapter';
+function describe(info: GPUAdapterInfo, backend: AdapterDescription['backend'], featureLevel: AdapterDescription['featureLevel']): AdapterDescription {
+  // Browsers may leave device and description empty (SwiftShader gives vendor "google", architecture "swiftshader").
+  const name = info.device || info.description || [info.vendor, info.architecture].filter(Boolean).join(' ') || 'unknown adapter';
   return {
     name,
     vendor: info.vendor,
     architecture: info.architecture,
     description: info.description,
     backend,
-    featureLevel: backend === 'opengles' ? 'compatibility' : 'core',
-    software: /llvmpipe|lavapipe|swiftshader|software/i.test(`${name} ${info.description}`),
+    featureLevel,
+    software: /llvmpipe|lavapipe|swiftshader|software/i.test(`${name} ${info.description} ${info.architecture}`),
   };
 }
 
 /** "llvmpipe-llvm-15-0-6-256-bits- (OpenGL ES, compatibility, software)". */
 export function formatAdapter(adapter: AdapterDescription): string {
-  const how = [adapter.backend === 'opengles' ? 'OpenGL ES' : null, adapter.featureLevel === 'compatibility' ? 'compatibility' : null, adapter.software ? 'software' : null];
+  const how = [
+    adapter.backend === 'opengles' ? 'OpenGL ES' : adapter.backend === 'browser' ? 'browser WebGPU' : null,
+    adapter.featureLevel === 'compatibility' ? 'compatibility' : null,
+    adapter.software ? 'software' : null,
+  ];
   const details = how.filter((part) => part !== null).join(', ');
   return details ? `${adapter.name} (${details})` : adapter.name;
 }
