@@ -34,14 +34,23 @@ const browser = {
   absWorkingDir: root,
 };
 
-/** Built by `npm run build`: the language server worker and the extension's plan view. */
+/**
+ * Built by `npm run build`: the extension's plan view, and the language server for browsers with
+ * the workers it starts beside itself (every script of out/browser/ is copied).
+ */
 const FROM_MAIN_BUILD = [
   ['out/browser/language-worker.js', 'language-worker.js'],
   ['out/plan-view.js', 'plan-view.js'],
   ['out/plan-view.css', 'plan-view.css'],
 ];
 
+async function browserWorkers() {
+  const files = await readdir(join(root, 'out/browser')).catch(() => []);
+  return files.filter((f) => f.endsWith('.js') && f !== 'language-worker.js').map((f) => [`out/browser/${f}`, f]);
+}
+
 export async function buildPlayground() {
+  const copies = [...FROM_MAIN_BUILD, ...(await browserWorkers())];
   for (const [from] of FROM_MAIN_BUILD) {
     await readFile(join(root, from)).catch(() => {
       throw new Error(`${from} is missing: run npm run build first`);
@@ -63,7 +72,7 @@ export async function buildPlayground() {
     build({ ...browser, entryPoints: { 'editor.worker': 'node_modules/monaco-editor/esm/vs/editor/editor.worker.js' }, outdir: out }),
     build({ ...browser, entryPoints: { boot: 'playground/src/boot.ts', 'vscode-api': 'playground/src/plan-frame/vscode-api.ts' }, outdir: out }),
     ...['index.html', 'plan-frame.html', 'plan-theme.css'].map((file) => copyFile(join(root, 'playground', file), join(out, file))),
-    ...FROM_MAIN_BUILD.map(([from, to]) => copyFile(join(root, from), join(out, to))),
+    ...copies.map(([from, to]) => copyFile(join(root, from), join(out, to))),
   ]);
   return out;
 }

@@ -106,7 +106,7 @@ describe.skipIf(skip)('the playground in chromium', () => {
     await page.close();
   });
 
-  it('runs the layer on the page’s WebGPU, checked against the float64 reference', async (context) => {
+  it('runs the layer on the page’s WebGPU, checked against the float64 reference', async () => {
     const page = await openSample(playground, 'cp.cein');
     await page.frameLocator('#plan').locator('svg.tree').waitFor({ timeout: 60_000 });
     await page.selectOption('#backend', 'webgpu');
@@ -115,11 +115,6 @@ describe.skipIf(skip)('the playground in chromium', () => {
     await expect.poll(() => status.getAttribute('data-kind'), { timeout: 120_000 }).not.toBe('busy');
     const text = await status.innerText();
     await screenshot(page, '05-run');
-    if (/no runtime is available/.test(text)) {
-      console.warn(`\n!!! Run on WebGPU in the page SKIPPED: this build's language worker has no runtime ("${text}")\n`);
-      await page.close();
-      context.skip();
-    }
     expect(text).toMatch(/ran on WebGPU \(.+\)/);
     expect(text).toContain('within tolerance');
     expect(text).toContain(`output ${formatShape(plan.outputShape)}`);
@@ -127,18 +122,52 @@ describe.skipIf(skip)('the playground in chromium', () => {
     await page.close();
   });
 
+  // Stall bounds, not speed targets: the server and the runtime run in workers, so the page never waits for them.
+  const STALL_INPUT_MS = 1000;
+  const STALL_FRAME_MS = 2000;
+
   it('stays responsive while the server plans a network', async () => {
     const page = await openSample(playground, 'cp-resnet34.cein');
     await page.locator('.codelens-decoration').first().waitFor({ timeout: 60_000 });
     const latency = await typeWhileMeasuring(page, '// CP-ResNet-34', 'x', 20);
-    console.log(`input latency while planning: max ${latency.maxInputMs.toFixed(1)} ms, longest frame gap ${latency.maxFrameGapMs.toFixed(1)} ms, ${latency.plansDuring} plans published while typing`);
+    console.log(`input delay while planning: max ${latency.maxInputMs.toFixed(1)} ms, longest frame gap ${latency.maxFrameGapMs.toFixed(1)} ms, ${latency.plansDuring} diagnostics while typing`);
     expect(latency.plansDuring).toBeGreaterThan(0);
-    // A stall bound, not a speed target: the server runs in a worker, so the page never waits for a plan.
-    expect(latency.maxInputMs).toBeLessThan(1000);
-    expect(latency.maxFrameGapMs).toBeLessThan(2000);
+    expect(latency.maxInputMs).toBeLessThan(STALL_INPUT_MS);
+    expect(latency.maxFrameGapMs).toBeLessThan(STALL_FRAME_MS);
     await screenshot(page, '06-typing-while-planning');
     await page.close();
   });
+
+  it('stays responsive while a benchmark runs on WebGPU, then charts it', async () => {
+    const page = await openSample(playground, 'cp.cein');
+    const view = page.frameLocator('#plan');
+    await view.locator('svg.tree').waitFor({ timeout: 60_000 });
+    // A batch of 1 instead of 128: the left-to-right order's first intermediate (an outer product,
+    // B x 64 x 32 x 32 x 16 x 64 floats) then fits the adapter's 1 GiB binding, and its 64x the MACs stay short.
+    const batchLine = 3;
+    expect(await lineText(page, batchLine)).toBe('let B = 128');
+    await select(page, batchLine, 'let B = '.length + 1, 'let B = 128'.length + 1);
+    await page.keyboard.type('1');
+    await expect.poll(() => view.locator('table.figures').innerText(), { timeout: 30_000 }).toContain('Output shape\t1x64x32x32');
+    await page.locator('#editor').click({ position: { x: 600, y: 500 } });
+    await page.selectOption('#backend', 'webgpu');
+    await page.click('#bench');
+    const status = page.locator('#status');
+    const latency = await typeWhileMeasuring(page, '// CP layer', 'x', 20, 0);
+    const stillRunning = (await status.getAttribute('data-kind')) === 'busy';
+    console.log(`input delay while benchmarking: max ${latency.maxInputMs.toFixed(1)} ms, longest frame gap ${latency.maxFrameGapMs.toFixed(1)} ms (benchmark still running after typing: ${stillRunning})`);
+    expect(stillRunning).toBe(true);
+    expect(latency.maxInputMs).toBeLessThan(STALL_INPUT_MS);
+    expect(latency.maxFrameGapMs).toBeLessThan(STALL_FRAME_MS);
+    await expect.poll(() => status.getAttribute('data-kind'), { timeout: 300_000 }).not.toBe('busy');
+    const text = await status.innerText();
+    expect(text, text).toMatch(/^cp median: optimal [\d.]+ ms, left-to-right [\d.]+ ms/);
+    // One bar per order measured (optimal, left-to-right, rebuilt kernel) in the view's chart.
+    expect(await view.locator('svg.chart .bar.optimal').count()).toBeGreaterThan(0);
+    expect(await view.locator('svg.chart .bar.left-to-right').count()).toBeGreaterThan(0);
+    await screenshot(page, '07-benchmark');
+    await page.close();
+  }, 400_000);
 });
 
 /** The editor's lines as shown, inlay hints included (Monaco pads hints with no-break spaces). */
@@ -181,7 +210,7 @@ async function hoverAt(page: Page, line: number, offset: number): Promise<void> 
  * the server parses, validates and plans again), measuring in the page the input delay of each key (handler time minus event
  * time) and the longest gap between animation frames.
  */
-async function typeWhileMeasuring(page: Page, prefix: string, char: string, count: number) {
+async function typeWhileMeasuring(page: Page, prefix: string, char: string, count: number, settleMs = 1500) {
   await page.evaluate((prefix) => {
     const { editor } = (window as any).cein;
     const model = editor.getModel();
@@ -200,7 +229,7 @@ async function typeWhileMeasuring(page: Page, prefix: string, char: string, coun
     probe.diagnosticsBefore = performance.getEntriesByName('cein:diagnostics').length;
   }, prefix);
   for (let i = 0; i < count; i++) await page.keyboard.type(char, { delay: 30 });
-  await page.waitForTimeout(1500);
+  await page.waitForTimeout(settleMs);
   return page.evaluate(() => {
     const probe = (window as any).latencyProbe;
     probe.running = false;
