@@ -66,8 +66,6 @@ export async function buildPlayground() {
       loader: { '.ttf': 'file' },
       assetNames: '[name]',
       plugins: [samplesPlugin],
-      // The runtime's Dawn loader is never called in a page (answers.ts only formats adapters).
-      external: ['webgpu'],
     }),
     build({ ...browser, entryPoints: { 'editor.worker': 'node_modules/monaco-editor/esm/vs/editor/editor.worker.js' }, outdir: out }),
     build({ ...browser, entryPoints: { boot: 'playground/src/boot.ts', 'vscode-api': 'playground/src/plan-frame/vscode-api.ts' }, outdir: out }),

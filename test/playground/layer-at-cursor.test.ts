@@ -20,6 +20,7 @@ describe('the layer at the cursor', () => {
     expect(targetAtLine(lenses, 3)).toEqual({ target: { uri, layer: 'stem' }, line: 3 });
     expect(targetAtLine(lenses, 5)).toEqual({ target: { uri, layer: 'stem' }, line: 3 });
     expect(targetAtLine(lenses, 7)).toEqual({ target: { uri, network: 'block' }, line: 6 });
+    expect(targetAtLine(lenses, 8)).toEqual({ target: { uri, network: 'block', layer: 'a' }, line: 8 });
     expect(targetAtLine(lenses, 9)).toEqual({ target: { uri, network: 'block', layer: 'a' }, line: 8 });
     expect(targetAtLine(lenses, 40)).toEqual({ target: { uri, network: 'block', layer: 'b' }, line: 10 });
   });

@@ -73,10 +73,22 @@ export async function startPlayground(): Promise<Playground> {
   };
 }
 
+const pageErrors = new WeakMap<Page, string[]>();
+
+/** The uncaught errors and unhandled rejections of a page opened by openSample. */
+export function errorsOf(page: Page): readonly string[] {
+  return pageErrors.get(page) ?? [];
+}
+
 /** A fresh page on a sample, once the language server answered and the editor holds the sample. */
 export async function openSample(playground: Playground, sample: string): Promise<Page> {
   const page = await playground.browser.newPage({ viewport: { width: 1500, height: 900 } });
-  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  const errors: string[] = [];
+  pageErrors.set(page, errors);
+  page.on('pageerror', (e) => {
+    console.error(`page error: ${e.message}`);
+    errors.push(e.message);
+  });
   await page.goto(`${playground.url}?sample=${encodeURIComponent(sample)}`);
   await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { timeout: 60_000 });
   return page;

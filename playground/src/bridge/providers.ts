@@ -6,6 +6,8 @@
 import * as monaco from 'monaco-editor/editor';
 import {
   CodeLensRequest,
+  LSPErrorCodes,
+  ResponseError,
   CompletionRequest,
   HoverRequest,
   InlayHintRequest,
@@ -27,12 +29,12 @@ export function registerProviders(languageId: string, server: LanguageServer): m
   const providers = [
     monaco.languages.registerHoverProvider(languageId, {
       provideHover: async (model, position, token) =>
-        toMonacoHover(await connection.sendRequest(HoverRequest.type, { textDocument: document(model), position: toLspPosition(position) }, lspToken(token))),
+        toMonacoHover(await unlessCancelled(connection.sendRequest(HoverRequest.type, { textDocument: document(model), position: toLspPosition(position) }, lspToken(token)))),
     }),
     monaco.languages.registerCompletionItemProvider(languageId, {
       triggerCharacters: capabilities.completionProvider?.triggerCharacters,
       provideCompletionItems: async (model, position, _context, token) => {
-        const answer = await connection.sendRequest(CompletionRequest.type, { textDocument: document(model), position: toLspPosition(position) }, lspToken(token));
+        const answer = await unlessCancelled(connection.sendRequest(CompletionRequest.type, { textDocument: document(model), position: toLspPosition(position) }, lspToken(token)));
         const word = model.getWordUntilPosition(position);
         return toMonacoCompletions(answer, { startLineNumber: position.lineNumber, endLineNumber: position.lineNumber, startColumn: word.startColumn, endColumn: word.endColumn });
       },
@@ -41,14 +43,14 @@ export function registerProviders(languageId: string, server: LanguageServer): m
       // Monaco only fetches the lenses again on this event; it reads no payload.
       onDidChange: refresh.codeLens.event as monaco.IEvent<never>,
       provideCodeLenses: async (model, token) => {
-        const lenses = (await connection.sendRequest(CodeLensRequest.type, { textDocument: document(model) }, lspToken(token))) ?? [];
+        const lenses = (await unlessCancelled(connection.sendRequest(CodeLensRequest.type, { textDocument: document(model) }, lspToken(token)))) ?? [];
         return { lenses: lenses.map(toMonacoCodeLens), dispose: () => undefined };
       },
     }),
     monaco.languages.registerInlayHintsProvider(languageId, {
       onDidChangeInlayHints: refresh.inlayHint.event,
       provideInlayHints: async (model, range, token) => {
-        const hints = (await connection.sendRequest(InlayHintRequest.type, { textDocument: document(model), range: toLspRange(range) }, lspToken(token))) ?? [];
+        const hints = (await unlessCancelled(connection.sendRequest(InlayHintRequest.type, { textDocument: document(model), range: toLspRange(range) }, lspToken(token)))) ?? [];
         return { hints: hints.map(toMonacoInlayHint), dispose: () => undefined };
       },
     }),
@@ -60,7 +62,7 @@ export function registerProviders(languageId: string, server: LanguageServer): m
         onDidChange: refresh.semanticTokens.event,
         getLegend: () => legend,
         provideDocumentSemanticTokens: async (model, _lastResultId, token) => {
-          const tokens = await connection.sendRequest(SemanticTokensRequest.type, { textDocument: document(model) }, lspToken(token));
+          const tokens = await unlessCancelled(connection.sendRequest(SemanticTokensRequest.type, { textDocument: document(model) }, lspToken(token)));
           return tokens ? { data: new Uint32Array(tokens.data), resultId: tokens.resultId } : null;
         },
         releaseDocumentSemanticTokens: () => undefined,
@@ -78,6 +80,19 @@ function refreshEvents(server: LanguageServer): Record<RefreshKind, monaco.Emitt
   };
   server.onRefresh((kind) => events[kind].fire());
   return events;
+}
+
+/**
+ * A request the editor or the server dropped (the editor cancelled it, or an edit made it stale):
+ * no answer, as for an empty one; the editor asks again for the new text. Other failures stay failures.
+ */
+export async function unlessCancelled<T>(request: Promise<T>): Promise<T | null> {
+  try {
+    return await request;
+  } catch (e) {
+    if (e instanceof ResponseError && (e.code === LSPErrorCodes.RequestCancelled || e.code === LSPErrorCodes.ContentModified)) return null;
+    throw e;
+  }
 }
 
 /** Monaco's cancellation token as the connection's (both have isCancellationRequested and an event). */
