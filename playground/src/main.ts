@@ -3,6 +3,8 @@
  * and the extension's plan view beside the editor, following the layer at the cursor.
  */
 import 'monaco-editor/features/register.all';
+// Whole-document semantic tokens, which register.all leaves out (it has the viewport ones only).
+import 'monaco-editor/editor/contrib/semanticTokens/browser/documentSemanticTokens';
 import './playground.css';
 import * as monaco from 'monaco-editor/editor';
 import samples from 'cein:samples';
@@ -17,6 +19,7 @@ import { targetAtLine } from './layer-at-cursor.js';
 import { PlanHost } from './plan-host.js';
 import { LANGUAGE_WORKER_URL } from './worker-url.js';
 import { StatusLine } from './status-line.js';
+import { CEIN_THEME, ceinTheme } from './theme.js';
 import { describeWebGpu } from './webgpu-notice.js';
 
 const FOLLOW_DELAY_MS = 300;
@@ -34,6 +37,7 @@ async function main(): Promise<void> {
   monaco.languages.register({ id: CEIN_LANGUAGE_ID, extensions: ['.cein'], aliases: ['cein', 'conv_einsum'] });
   monaco.languages.setMonarchTokensProvider(CEIN_LANGUAGE_ID, ceinMonarch);
   monaco.languages.setLanguageConfiguration(CEIN_LANGUAGE_ID, ceinConfiguration);
+  monaco.editor.defineTheme(CEIN_THEME, ceinTheme);
 
   status.show('Starting the language server…', 'busy');
   const worker = (globalThis as { ceinLanguageWorker?: Worker }).ceinLanguageWorker ?? new Worker(LANGUAGE_WORKER_URL);
@@ -43,7 +47,7 @@ async function main(): Promise<void> {
   registerProviders(CEIN_LANGUAGE_ID, server);
 
   const editor = monaco.editor.create(element('editor'), {
-    theme: 'vs',
+    theme: CEIN_THEME,
     automaticLayout: true,
     minimap: { enabled: false },
     fontSize: 14,

@@ -55,6 +55,8 @@ describe.skipIf(skip)('the playground in chromium', () => {
     expect(plan.outputShape).toEqual([128, 64, 32, 32]);
     await expect.poll(() => shownText(page), { timeout: 30_000 }).toContain(`→ ${formatShape(plan.outputShape)}`);
     expect(await shownText(page)).toContain(`= ${formatShape(CP_SHAPES[0]!)}`);
+    // The server's semantic tokens colour indices by kind: h (conv) apart from s and r (contracted), which match.
+    await expect.poll(() => indexColours(page, CP_LINE), { timeout: 30_000 }).toSatisfy((c: Record<string, string>) => c.h !== c.s && c.s === c.r && c.h === c.w);
     await screenshot(page, '01-sample-loaded');
     expect(errorsOf(page)).toEqual([]);
     await page.close();
@@ -179,6 +181,21 @@ describe.skipIf(skip)('the playground in chromium', () => {
     await page.close();
   }, 400_000);
 });
+
+/** The colour of each one-letter index in the expression string of a line, as drawn. */
+async function indexColours(page: Page, line: number): Promise<Record<string, string>> {
+  return page.evaluate((line) => {
+    const { editor } = (window as any).cein;
+    const top = editor.getTopForLineNumber(line) - editor.getScrollTop();
+    const row = [...document.querySelectorAll<HTMLElement>('.view-line')].find((l) => Math.abs(parseFloat(l.style.top) - top) < 1);
+    const colours: Record<string, string> = {};
+    for (const span of row?.querySelectorAll<HTMLElement>('span span') ?? []) {
+      const text = span.textContent ?? '';
+      if (/^[a-z]$/.test(text) && !(text in colours)) colours[text] = getComputedStyle(span).color;
+    }
+    return colours;
+  }, line);
+}
 
 /** The editor's lines as shown, inlay hints included (Monaco pads hints with no-break spaces). */
 async function shownText(page: Page): Promise<string> {
