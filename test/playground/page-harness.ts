@@ -94,6 +94,19 @@ export async function openSample(playground: Playground, sample: string): Promis
   return page;
 }
 
+/**
+ * Whether the page's browser offers a WebGPU adapter. Without one a WebGPU test skips, loudly;
+ * with CEIN_REQUIRE_WEBGPU=1 it fails.
+ */
+export async function requireAdapter(page: Page, skip: () => void): Promise<void> {
+  const adapter = await page.evaluate(async () => Boolean(await (navigator as any).gpu?.requestAdapter().catch(() => null)));
+  if (adapter) return;
+  if (process.env.CEIN_REQUIRE_WEBGPU === '1') throw new Error(`CEIN_REQUIRE_WEBGPU=1 but ${CHROMIUM} offers no WebGPU adapter`);
+  console.warn(`\n!!! playground WebGPU test SKIPPED: ${CHROMIUM} offers no WebGPU adapter\n!!! (set CEIN_REQUIRE_WEBGPU=1 to make this fail)\n`);
+  await page.close();
+  skip();
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 }

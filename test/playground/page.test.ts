@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planExpression } from '../../server/src/engine/planner.js';
 import { formatCount, formatRatio, formatShape } from '../../server/src/engine/summary.js';
-import { errorsOf, missingChromium, openSample, ROOT, screenshot, startPlayground, waitForMarkers, type Playground } from './page-harness.js';
+import { errorsOf, missingChromium, openSample, requireAdapter, ROOT, screenshot, startPlayground, waitForMarkers, type Playground } from './page-harness.js';
 
 // samples/cp.cein: the CP layer, with the shapes its declarations give (B=128, S=T=64, R=16).
 const CP_EXPRESSION = 'bshw,rt,rs,rh,rw->bthw|hw';
@@ -112,8 +112,9 @@ describe.skipIf(skip)('the playground in chromium', () => {
     await page.close();
   });
 
-  it('runs the layer on the page’s WebGPU, checked against the float64 reference', async () => {
+  it('runs the layer on the page’s WebGPU, checked against the float64 reference', async (context) => {
     const page = await openSample(playground, 'cp.cein');
+    await requireAdapter(page, () => context.skip());
     await page.frameLocator('#plan').locator('svg.tree').waitFor({ timeout: 60_000 });
     await page.selectOption('#backend', 'webgpu');
     await page.click('#run');
@@ -149,8 +150,9 @@ describe.skipIf(skip)('the playground in chromium', () => {
     await page.close();
   });
 
-  it('stays responsive while a benchmark runs on WebGPU, then charts it', async () => {
+  it('stays responsive while a benchmark runs on WebGPU, then charts it', async (context) => {
     const page = await openSample(playground, 'cp.cein');
+    await requireAdapter(page, () => context.skip());
     const view = page.frameLocator('#plan');
     await view.locator('svg.tree').waitFor({ timeout: 60_000 });
     // A batch of 1 instead of 128: the left-to-right order's first intermediate (an outer product,
