@@ -54,6 +54,8 @@ async function main(): Promise<void> {
     inlayHints: { enabled: 'on' },
     'semanticHighlighting.enabled': true,
     scrollBeyondLastLine: false,
+    // Completion is the server's: names in scope, keywords and options where the grammar allows them.
+    wordBasedSuggestions: 'off',
   });
 
   const backend = element<HTMLSelectElement>('backend');

@@ -100,6 +100,25 @@ describe.skipIf(skip)('the playground in chromium', () => {
     await page.close();
   });
 
+  it('completes the operands of a layer with the tensors in scope', async () => {
+    const page = await openSample(playground, 'cp.cein');
+    await page.locator('.codelens-decoration').first().waitFor({ timeout: 60_000 });
+    const lastLine = await page.evaluate(() => (window as any).cein.editor.getModel().getLineCount());
+    await select(page, lastLine, 1, 1);
+    await page.keyboard.type('layer z: Z = conv_einsum("bshw->b", ');
+    await page.keyboard.press('Control+Space');
+    const rows = page.locator('.suggest-widget .monaco-list-row');
+    await expect.poll(() => rows.allInnerTexts(), { timeout: 20_000 }).toEqual(expect.arrayContaining([expect.stringContaining('Ut')]));
+    const labels = (await rows.allInnerTexts()).map((row) => row.split(/\s/)[0]);
+    // The tensors declared above and the layer output Y; not a size constant, not a keyword.
+    expect(labels).toEqual(expect.arrayContaining(['X', 'Ut', 'Us', 'Kh', 'Kw']));
+    expect(labels).not.toContain('B');
+    expect(labels).not.toContain('layer');
+    await screenshot(page, '08-completion');
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  });
+
   it('shows the contraction tree in the plan view: one node per step and per operand', async () => {
     const page = await openSample(playground, 'cp.cein');
     const view = page.frameLocator('#plan');
