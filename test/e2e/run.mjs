@@ -7,7 +7,7 @@
 // host), and "web", the web-only package (cein-web.vsix, scripts/package-web.mjs: no "main"), which
 // VS Code can only run in its web worker extension host, as vscode.dev does. CEIN_E2E_PARTS=web
 // runs one of them.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,7 +78,7 @@ async function main() {
         installExtension(toolchain, WEB_VSIX, webDirs).split('\n').pop(),
       );
       const withRuntime = installedHas(webDirs.extensions, 'out/browser/runtime-worker.js');
-      await inWorkbench(toolchain, webDirs, workspace, serverLog, (page) => runWebScenario(page, withRuntime), WEBGPU_CHROMIUM_ARGS);
+      await inWorkbench(toolchain, webDirs, workspace, serverLog, (page) => runWebScenario(page, workspace, withRuntime), WEBGPU_CHROMIUM_ARGS);
     }
   } finally {
     writeFileSync(join(ARTIFACTS, 'code-server.log'), serverLog.join(''));
@@ -173,9 +173,7 @@ async function runScenario(page) {
 
   await check('"cein: Run Layer on WebGPU" from F1 shows its time and error vs the reference, uncut', page, async () => {
     await openFile(page, 'small-cp.cein');
-    const at = await textPosition(page, 'conv_einsum');
-    if (!at) throw new Error('the layer line is not on screen');
-    await page.mouse.click(at.x, at.y);
+    await putCursorOnLayer(page);
     await runCommand(page, 'Notifications: Clear All Notifications');
     await runCommand(page, 'cein: Run Layer on WebGPU');
     const text = await notification(page, 'ran in');
@@ -282,7 +280,7 @@ async function runScenario(page) {
  * The web-only package: VS Code runs it in the web worker extension host, its language server in a
  * Web Worker beside it. What a user sees must be what the Node build shows.
  */
-async function runWebScenario(page, withRuntime) {
+async function runWebScenario(page, workspace, withRuntime) {
   let lensFlops;
   await check('a sample opens as a cein file and the extension activates in the web worker extension host', page, async () => {
     await openFile(page, 'cp.cein');
@@ -337,9 +335,7 @@ async function runWebScenario(page, withRuntime) {
   await check('the plan view draws the contraction tree', page, async () => {
     await openFile(page, 'small-cp.cein');
     await runCommand(page, 'View: Hide Panel');
-    const at = await textPosition(page, 'conv_einsum');
-    if (!at) throw new Error('the layer line is not on screen');
-    await page.mouse.click(at.x, at.y);
+    await putCursorOnLayer(page);
     await runCommand(page, 'cein: Show Contraction Tree');
     const view = planView(page);
     await view.locator('svg.tree').waitFor({ timeout: 60_000 });
@@ -347,6 +343,20 @@ async function runWebScenario(page, withRuntime) {
     const leaves = await view.locator('svg.tree g.node.leaf').count();
     if (steps !== 4 || leaves !== 5) throw new Error(`${steps} steps and ${leaves} operands drawn; the CP layer has 4 and 5`);
     return `${steps} steps, ${leaves} operands`;
+  });
+
+  await check('Export as PyTorch Module writes through VS Code\'s file system and opens the module', page, async () => {
+    const written = join(workspace, 'small_cp_cp.py');
+    rmSync(written, { force: true });
+    await putCursorOnLayer(page);
+    await runCommand(page, 'cein: Export as PyTorch Module');
+    await page.locator('.tabs-container .tab.active[aria-label^="small_cp_cp.py"]').waitFor({ timeout: 60_000 });
+    await page.locator('.view-line', { hasText: 'nn.Module' }).first().waitFor({ timeout: 10_000 });
+    if (!existsSync(written)) throw new Error(`${written} was not written`);
+    const text = readFileSync(written, 'utf8');
+    if (!/class \w+\(.*nn\.Module\)/.test(text)) throw new Error(`small_cp_cp.py holds no module: ${text.slice(0, 200)}`);
+    await runCommand(page, 'View: Close Editor');
+    return `small_cp_cp.py, ${text.split('\n').length} lines`;
   });
 
   if (!withRuntime) {
@@ -368,6 +378,24 @@ async function runWebScenario(page, withRuntime) {
     if (/llvmpipe/i.test(status)) throw new Error(`the run names Dawn's adapter: "${status}"`);
     return `"${text}", status bar "${status}"`;
   });
+}
+
+/**
+ * Clicks the layer's line (`conv_einsum`) of the active editor, once its code lens is drawn (the
+ * lens moves the line down), and waits until the cursor is there: a palette command acts on it.
+ */
+async function putCursorOnLayer(page) {
+  await page.locator('.editor-group-container.active .codelens-decoration', { hasText: 'FLOPs' }).first().waitFor({ timeout: 60_000 });
+  const cursor = page.locator('[id="status.editor.selection"]');
+  for (let attempt = 1; ; attempt++) {
+    const at = await textPosition(page, 'conv_einsum');
+    if (!at) throw new Error('the layer line is not on screen');
+    await page.mouse.click(at.x, at.y);
+    const where = await cursor.innerText({ timeout: 5000 }).catch(() => '');
+    if (!/^Ln 1,/.test(where.trim())) return;
+    if (attempt === 3) throw new Error(`the click on the layer left the cursor at ${where}`);
+    await page.waitForTimeout(1000);
+  }
 }
 
 /** Waits for cein's notification that contains `expected`; fails early on any other from cein (clear older ones first). */
