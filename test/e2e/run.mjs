@@ -355,8 +355,19 @@ async function runWebScenario(page, workspace, withRuntime) {
     if (!existsSync(written)) throw new Error(`${written} was not written`);
     const text = readFileSync(written, 'utf8');
     if (!/class \w+\(.*nn\.Module\)/.test(text)) throw new Error(`small_cp_cp.py holds no module: ${text.slice(0, 200)}`);
-    await runCommand(page, 'View: Close Editor');
     return `small_cp_cp.py, ${text.split('\n').length} lines`;
+  });
+
+  await check('"cein: Restart Language Server" starts a fresh worker that serves', page, async () => {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'cein: Restart Language Server');
+    await page.locator('.notification-toast', { hasText: 'the language server restarted' }).first().waitFor({ timeout: 60_000 });
+    // A file first opened now gets its lens from the new server.
+    await openFile(page, 'tucker.cein');
+    const lens = page.locator('.editor-group-container.active .codelens-decoration', { hasText: 'FLOPs' }).first();
+    await lens.waitFor({ timeout: 60_000 });
+    const text = (await lens.innerText()).replace(/\s+/g, ' ').trim();
+    return `tucker.cein: "${text}"`;
   });
 
   if (!withRuntime) {
