@@ -25,6 +25,9 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'out/extension.cjs', external: ['vscode'], minify: true }),
   build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['client/src/webview/view/main.ts'], outfile: 'out/plan-view.js', minify: true }),
   build({ ...common, entryPoints: ['client/src/webview/view/plan-view.css'], outfile: 'out/plan-view.css' }),
+  // The extension for VS Code for the Web (the manifest's "browser" entry): a Node built-in reaching it fails this build.
+  // Named .cjs: the web worker extension host loads CommonJS only, and takes a .js of a "type": "module" package for ESM.
+  build({ ...common, platform: 'browser', target: 'es2022', entryPoints: ['client/src/browser/extension.ts'], outfile: 'out/browser/extension.cjs', external: ['vscode'], minify: true }),
   // The language server for browsers (a page, VS Code for the Web): a Web Worker bundle.
   build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['server/src/browser/language-worker.ts'], outfile: 'out/browser/language-worker.js', minify: true }),
   // Its runtime (Run and Benchmark on navigator.gpu, or the CPU reference), a worker it starts beside itself.

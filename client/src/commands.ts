@@ -4,7 +4,7 @@
  * cursor; a lens names its layer.
  */
 import * as vscode from 'vscode';
-import type { Middleware } from 'vscode-languageclient/node';
+import type { Middleware } from 'vscode-languageclient';
 import { selectBackend, SELECT_BACKEND_COMMAND } from './backend.js';
 import { fitConstant, FIT_CONSTANT_COMMAND } from './fit-command.js';
 import type { CeinLanguageClient } from './language-client.js';

@@ -1,32 +1,10 @@
-/** The cein extension: the language client, the layer commands, the status bar and the plan view. */
-import * as vscode from 'vscode';
-import { BackendStatus } from './backend.js';
-import { lensCommands, registerCommands, reportStartFailure } from './commands.js';
-import { CeinLanguageClient } from './language-client.js';
-import { LayerCommands } from './layer-commands.js';
-import { PLAN_VIEW_TYPE } from './webview/plan-panel.js';
+/** The cein extension where VS Code runs on Node (the desktop, a remote server): the server is a child process. */
+import type * as vscode from 'vscode';
+import { activateCein } from './activation.js';
+import { nodeServer } from './node-server.js';
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const output = vscode.window.createOutputChannel('cein', { log: true });
-  const status = new BackendStatus();
-  const server = new CeinLanguageClient(context, output);
-  const layers = new LayerCommands(context.extensionUri, server, output, status);
-  const started = server.start(lensCommands(layers)).catch((e: unknown) => reportStartFailure(e, output));
-  context.subscriptions.push(
-    output,
-    status,
-    layers,
-    server,
-    ...registerCommands(layers, server, output),
-    // A plan view open before a window reload comes back on the same target, once the server can plan it.
-    vscode.window.registerWebviewPanelSerializer(PLAN_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => {
-        await started;
-        await layers.restorePlan(panel, state);
-      },
-    }),
-  );
-  await started;
+export function activate(context: vscode.ExtensionContext): Promise<void> {
+  return activateCein(context, nodeServer(context.extensionUri));
 }
 
 export function deactivate(): void {}

@@ -1,53 +1,61 @@
 /**
- * The cein language server (the bundled out/server.cjs) as a child process over IPC: start,
- * restart, and executing its commands. Its log goes to the "cein" output channel.
+ * The cein language server as the extension sees it: start, restart, and executing its commands.
+ * Its log goes to the "cein" output channel. How the server process starts (a Node child process,
+ * a Web Worker) is the launcher's business; everything above the transport is here, shared by the
+ * Node and the browser build of the extension.
  */
-import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import {
   ExecuteCommandRequest,
-  LanguageClient,
-  TransportKind,
   WorkDoneProgress,
   WorkDoneProgressCreateRequest,
+  type BaseLanguageClient,
   type LanguageClientOptions,
   type Middleware,
-  type ServerOptions,
-} from 'vscode-languageclient/node';
+} from 'vscode-languageclient';
 import { readSettings, SECTION } from './settings.js';
 
-export const SERVER_BUNDLE = 'out/server.cjs';
+export const CLIENT_ID = 'cein';
+export const CLIENT_NAME = 'cein language server';
 
 export class ServerUnavailableError extends Error {
   override name = 'ServerUnavailableError';
+}
+
+/** How one build of the extension starts the server. */
+export interface ServerLauncher {
+  /** Where the server runs, for the log: "out/server.cjs (a child process)". */
+  readonly description: string;
+  /**
+   * A language client on a fresh server, not started yet. Fails with ServerUnavailableError when
+   * the server's bundle is missing.
+   */
+  createClient(options: LanguageClientOptions): Promise<BaseLanguageClient>;
+}
+
+/** The message for a server bundle that is not where the extension expects it. */
+export function missingServer(where: string): ServerUnavailableError {
+  return new ServerUnavailableError(
+    `the cein language server is missing: ${where} was not found. Build it with "npm run build" or reinstall the extension.`,
+  );
 }
 
 /** Where a command's progress reports go: a message and, when known, the percentage done. */
 export type ProgressSink = (message: string | undefined, percentage: number | undefined) => void;
 
 export class CeinLanguageClient implements vscode.Disposable {
-  private client: LanguageClient | undefined;
+  private client: BaseLanguageClient | undefined;
   private middleware: Middleware = {};
   private progressSink: ProgressSink | undefined;
 
   constructor(
-    private readonly context: vscode.ExtensionContext,
+    private readonly launcher: ServerLauncher,
     private readonly output: vscode.LogOutputChannel,
   ) {}
 
   /** Starts the server; without its bundle, fails with a message that says what is missing. */
   async start(middleware: Middleware = this.middleware): Promise<void> {
     this.middleware = middleware;
-    const module = this.context.asAbsolutePath(SERVER_BUNDLE);
-    if (!existsSync(module)) {
-      throw new ServerUnavailableError(
-        `the cein language server is missing: ${module} was not found. Build it with "npm run build" or reinstall the extension.`,
-      );
-    }
-    const serverOptions: ServerOptions = {
-      run: { module, transport: TransportKind.ipc },
-      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
-    };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ language: 'cein' }],
       outputChannel: this.output,
@@ -55,10 +63,10 @@ export class CeinLanguageClient implements vscode.Disposable {
       synchronize: { configurationSection: SECTION },
       middleware: this.middleware,
     };
-    this.client = new LanguageClient('cein', 'cein language server', serverOptions, clientOptions);
+    this.client = await this.launcher.createClient(clientOptions);
     await this.client.start();
     this.showServerProgressInCommands(this.client);
-    this.output.info(`language server started (${module})`);
+    this.output.info(`language server started (${this.launcher.description})`);
   }
 
   /**
@@ -66,7 +74,7 @@ export class CeinLanguageClient implements vscode.Disposable {
    * language client would show that as a second notification; instead it goes to the notification
    * of the command that asked (the one whose Cancel cancels the request).
    */
-  private showServerProgressInCommands(client: LanguageClient): void {
+  private showServerProgressInCommands(client: BaseLanguageClient): void {
     client.onRequest(WorkDoneProgressCreateRequest.type, ({ token }) => {
       const sink = this.progressSink;
       const subscription = client.onProgress(WorkDoneProgress.type, token, (value) => {

@@ -5,7 +5,6 @@
  * The server does the work; this module adds progress, cancellation, workspace trust and shows
  * the answers.
  */
-import { access, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { readBenchAnswer, readRunAnswer, type BenchAnswer, type RunAnswer } from './answers.js';
 import type { BackendStatus } from './backend.js';
@@ -112,8 +111,9 @@ export class LayerCommands implements PlanRequests, vscode.Disposable {
         filters: { JSON: ['json'] },
       }));
     if (!file) return undefined;
-    await writeFile(file.fsPath, `${JSON.stringify(answer, null, 2)}\n`);
-    this.output.info(`plan of ${describeTarget(target)} written to ${file.fsPath}`);
+    const written = await writeText(file, `${JSON.stringify(answer, null, 2)}\n`);
+    if (written !== undefined) return this.fail(`${ServerCommands.plan} ${describeTarget(target)}`, written);
+    this.output.info(`plan of ${describeTarget(target)} written to ${whereIs(file)}`);
     void vscode.window.showInformationMessage(`cein: plan of ${describeTarget(target)} written to ${vscode.workspace.asRelativePath(file)}`);
     return file;
   }
@@ -125,17 +125,20 @@ export class LayerCommands implements PlanRequests, vscode.Disposable {
   async exportTorch(target: LayerTarget): Promise<vscode.Uri | undefined> {
     const answer = await this.request<TorchExportAnswer>(`cein: Exporting ${describeTarget(target)} to PyTorch`, ServerCommands.torch, target);
     if (answer === undefined) return undefined;
-    const destination = torchDestination(vscode.Uri.parse(target.uri), answer.fileName);
-    if ('problem' in destination) return this.fail(`${ServerCommands.torch} ${describeTarget(target)}`, destination.problem);
-    const file = vscode.Uri.file(destination.path);
-    const exists = await access(destination.path).then(
+    const what = `${ServerCommands.torch} ${describeTarget(target)}`;
+    const cein = vscode.Uri.parse(target.uri);
+    const destination = torchDestination(cein, answer.fileName);
+    if ('problem' in destination) return this.fail(what, destination.problem);
+    const file = cein.with({ path: destination.path, query: '', fragment: '' });
+    const exists = await vscode.workspace.fs.stat(file).then(
       () => true,
       () => false,
     );
     const question = `${vscode.workspace.asRelativePath(file)} exists. Replace it with the PyTorch module of ${describeTarget(target)}?`;
     if (!(await mayWrite(exists, () => vscode.window.showWarningMessage(question, { modal: true }, OVERWRITE)))) return undefined;
-    await writeFile(destination.path, answer.text);
-    this.output.info(`PyTorch module of ${describeTarget(target)} written to ${destination.path}`);
+    const written = await writeText(file, answer.text);
+    if (written !== undefined) return this.fail(what, written);
+    this.output.info(`PyTorch module of ${describeTarget(target)} written to ${whereIs(file)}`);
     await vscode.window.showTextDocument(file);
     return file;
   }
@@ -182,6 +185,24 @@ export class LayerCommands implements PlanRequests, vscode.Disposable {
   dispose(): void {
     this.panel.dispose();
   }
+}
+
+/**
+ * Writes through VS Code's file system, so that a remote or virtual workspace (vscode.dev) is
+ * written as well as a local one. Answers why it could not, or undefined once written.
+ */
+async function writeText(file: vscode.Uri, text: string): Promise<string | undefined> {
+  try {
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(text));
+    return undefined;
+  } catch (e) {
+    return `could not write ${whereIs(file)}: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+/** A file as the log names it: its path on this machine, or its URI elsewhere. */
+function whereIs(file: vscode.Uri): string {
+  return file.scheme === 'file' ? file.fsPath : file.toString(true);
 }
 
 async function refuseUntrusted(): Promise<void> {

@@ -1,9 +1,9 @@
 /**
  * Where "Export as PyTorch Module" writes, and whether it may: decisions that need no editor,
- * so that they are tested on their own (the VS Code half is LayerCommands.exportTorch).
+ * so that they are tested on their own (the VS Code half is LayerCommands.exportTorch). Paths are
+ * URI paths (always `/`-separated), so that a workspace on any file system, local, remote or
+ * virtual, gets the same answer.
  */
-import { basename, dirname, join } from 'node:path';
-
 export const OVERWRITE = 'Overwrite';
 
 export type Destination = { readonly path: string } | { readonly problem: string };
@@ -12,11 +12,12 @@ export type Destination = { readonly path: string } | { readonly problem: string
  * The file next to the .cein file, under the name the server suggests. Only the name's last
  * segment is used, so an answer cannot write elsewhere; a name without `.py` gets it.
  */
-export function torchDestination(cein: { readonly scheme: string; readonly fsPath: string }, suggested: string): Destination {
-  if (cein.scheme !== 'file') return { problem: 'save the .cein file first: the module is written next to it' };
-  const name = basename(suggested.replace(/\\/g, '/'));
+export function torchDestination(cein: { readonly scheme: string; readonly path: string }, suggested: string): Destination {
+  if (cein.scheme === 'untitled') return { problem: 'save the .cein file first: the module is written next to it' };
+  const name = suggested.replace(/\\/g, '/').split('/').pop() ?? '';
   if (name === '' || name === '.' || name === '..') return { problem: `the server suggested no file name (${JSON.stringify(suggested)})` };
-  return { path: join(dirname(cein.fsPath), name.endsWith('.py') ? name : `${name}.py`) };
+  const folder = cein.path.slice(0, cein.path.lastIndexOf('/') + 1);
+  return { path: `${folder}${name.endsWith('.py') ? name : `${name}.py`}` };
 }
 
 /**

@@ -2,16 +2,23 @@
 // Chromium), checked by what a user sees. Needs the .vsix (npm run package) and Debian's
 // chromium; installs Node 24 and code-server into a cache on first use (see toolchain.mjs).
 // Screenshots and logs go to test/e2e/artifacts/.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+//
+// Two parts: "node", the extension as it ships (its Node entry, in code-server's Node extension
+// host), and "web", the web-only package (cein-web.vsix, scripts/package-web.mjs: no "main"), which
+// VS Code can only run in its web worker extension host, as vscode.dev does. CEIN_E2E_PARTS=web
+// runs one of them.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runExtensionHostSuite } from './extension-host-suite.mjs';
 import { CHROMIUM, ensureToolchain } from './toolchain.mjs';
-import { installExtension, openFile, openWorkbench, runCommand, startCodeServer, stopBrowser, textPosition, writeUserSettings } from './workbench.mjs';
+import { installExtension, openFile, openWorkbench, runCommand, startCodeServer, stopBrowser, textPosition, WEBGPU_CHROMIUM_ARGS, writeUserSettings } from './workbench.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const VSIX = join(root, process.env.CEIN_VSIX ?? 'cein-linux-x64.vsix');
+const WEB_VSIX = join(root, process.env.CEIN_WEB_VSIX ?? 'cein-web.vsix');
+const PARTS = (process.env.CEIN_E2E_PARTS ?? 'node,web').split(',');
 const ARTIFACTS = join(root, 'test/e2e/artifacts');
 const RUN_TIMEOUT_MS = 180_000;
 
@@ -37,7 +44,8 @@ async function screenshot(page, name) {
 }
 
 async function main() {
-  if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing: run npm run package first`);
+  if (PARTS.includes('node') && !existsSync(VSIX)) throw new Error(`${VSIX} is missing: run npm run package first`);
+  if (PARTS.includes('web') && !existsSync(WEB_VSIX)) throw new Error(`${WEB_VSIX} is missing: run node scripts/package-web.mjs first`);
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   rmSync(ARTIFACTS, { recursive: true, force: true });
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -49,17 +57,29 @@ async function main() {
   copyWorkspace(workspace);
   writeUserSettings(dirs);
 
+  const webDirs = { user: join(scratch, 'web-user'), extensions: join(scratch, 'web-extensions') };
+  writeUserSettings(webDirs);
+
   const serverLog = [];
   try {
-    await check('the .vsix installs into code-server', null, async () => installExtension(toolchain, VSIX, dirs).split('\n').pop());
-    await inWorkbench(toolchain, dirs, workspace, serverLog, runScenario);
-    await check('the test/vscode mocha suite passes in the extension host', null, async () => {
-      const suiteDirs = { user: join(scratch, 'suite-user'), server: join(scratch, 'suite-server'), extensions: join(scratch, 'suite-extensions') };
-      const { code, lines } = await runExtensionHostSuite(toolchain, root, suiteDirs);
-      lines.forEach((line) => console.log(`    ${line}`));
-      if (code !== 0) throw new Error(`the extension host exited with ${code}`);
-      return lines.find((line) => /passing/.test(line))?.trim();
-    });
+    if (PARTS.includes('node')) {
+      await check('the .vsix installs into code-server', null, async () => installExtension(toolchain, VSIX, dirs).split('\n').pop());
+      await inWorkbench(toolchain, dirs, workspace, serverLog, runScenario);
+      await check('the test/vscode mocha suite passes in the extension host', null, async () => {
+        const suiteDirs = { user: join(scratch, 'suite-user'), server: join(scratch, 'suite-server'), extensions: join(scratch, 'suite-extensions') };
+        const { code, lines } = await runExtensionHostSuite(toolchain, root, suiteDirs);
+        lines.forEach((line) => console.log(`    ${line}`));
+        if (code !== 0) throw new Error(`the extension host exited with ${code}`);
+        return lines.find((line) => /passing/.test(line))?.trim();
+      });
+    }
+    if (PARTS.includes('web')) {
+      await check('the web-only .vsix (a "browser" entry, no "main") installs into code-server', null, async () =>
+        installExtension(toolchain, WEB_VSIX, webDirs).split('\n').pop(),
+      );
+      const withRuntime = installedHas(webDirs.extensions, 'out/browser/runtime-worker.js');
+      await inWorkbench(toolchain, webDirs, workspace, serverLog, (page) => runWebScenario(page, workspace, withRuntime), WEBGPU_CHROMIUM_ARGS);
+    }
   } finally {
     writeFileSync(join(ARTIFACTS, 'code-server.log'), serverLog.join(''));
     copyLogs(dirs.user);
@@ -67,13 +87,19 @@ async function main() {
   }
 }
 
+/** Whether the installed cein extension ships `file`. */
+function installedHas(extensionsDir, file) {
+  const folder = readdirSync(extensionsDir).find((name) => name.startsWith('cein.cein-'));
+  return folder !== undefined && existsSync(join(extensionsDir, folder, file));
+}
+
 /** code-server with the installed extension, the workspace open in the browser, for `scenario`. */
-async function inWorkbench(toolchain, dirs, workspace, serverLog, scenario) {
+async function inWorkbench(toolchain, dirs, workspace, serverLog, scenario, browserArgs) {
   let server;
   let session;
   try {
     server = await startCodeServer(toolchain, dirs, workspace, (text) => serverLog.push(text));
-    session = await openWorkbench(server.url, workspace);
+    session = await openWorkbench(server.url, workspace, browserArgs);
     await scenario(session.page);
   } finally {
     await stopBrowser(session);
@@ -147,9 +173,7 @@ async function runScenario(page) {
 
   await check('"cein: Run Layer on WebGPU" from F1 shows its time and error vs the reference, uncut', page, async () => {
     await openFile(page, 'small-cp.cein');
-    const at = await textPosition(page, 'conv_einsum');
-    if (!at) throw new Error('the layer line is not on screen');
-    await page.mouse.click(at.x, at.y);
+    await putCursorOnLayer(page);
     await runCommand(page, 'Notifications: Clear All Notifications');
     await runCommand(page, 'cein: Run Layer on WebGPU');
     const text = await notification(page, 'ran in');
@@ -250,6 +274,140 @@ async function runScenario(page) {
     if (titleAfter !== title || stepsAfter !== steps) throw new Error(`"${title}" with ${steps} steps before, "${titleAfter}" with ${stepsAfter} after`);
     return `"${titleAfter}", ${stepsAfter} steps`;
   });
+}
+
+/**
+ * The web-only package: VS Code runs it in the web worker extension host, its language server in a
+ * Web Worker beside it. What a user sees must be what the Node build shows.
+ */
+async function runWebScenario(page, workspace, withRuntime) {
+  let lensFlops;
+  await check('a sample opens as a cein file and the extension activates in the web worker extension host', page, async () => {
+    await openFile(page, 'cp.cein');
+    await page.locator('.statusbar-item', { hasText: 'cein:' }).first().waitFor({ timeout: 60_000 });
+    await runCommand(page, 'Developer: Show Running Extensions');
+    // Each row: the extension's name, its version, then where it runs (the server's address, or "web worker").
+    const row = page.locator('.monaco-list-row[aria-label="cein"]', { has: page.locator('.activation-time') }).first();
+    await row.waitFor({ timeout: 30_000 });
+    const text = (await row.innerText()).replace(/\s+/g, ' ').trim();
+    await page.screenshot({ path: join(ARTIFACTS, 'web-running-extensions.png') });
+    // The list opens as a modal editor over cp.cein.
+    await page.keyboard.press('Escape');
+    if (!/web worker/i.test(text)) throw new Error(`cein is not in the web worker extension host: "${text}"`);
+    return `running extensions: "${text}"`;
+  });
+
+  await check('the code lens shows the cost of the layer, from the server in a Web Worker', page, async () => {
+    const lens = page.locator('.codelens-decoration', { hasText: 'FLOPs' }).first();
+    await lens.waitFor({ timeout: 60_000 });
+    const text = (await lens.innerText()).replace(/\s+/g, ' ').trim();
+    for (const action of ['Run', 'Benchmark', 'Show plan']) {
+      if (!text.includes(action)) throw new Error(`the lens "${text}" lacks ${action}`);
+    }
+    lensFlops = text.match(/^(\S+) FLOPs/)?.[1];
+    return `"${text}"`;
+  });
+
+  await check('hover over a layer shows its FLOPs and contraction tree', page, async () => {
+    const at = await textPosition(page, 'layer cp');
+    if (!at) throw new Error('the layer line is not on screen');
+    await page.mouse.move(at.x - 20, at.y);
+    await page.mouse.move(at.x - 12, at.y);
+    const hover = page.locator('.monaco-hover-content', { hasText: 'FLOPs' }).first();
+    await hover.waitFor({ state: 'visible', timeout: 30_000 });
+    const text = await hover.innerText();
+    if (!/[├└]─/.test(text)) throw new Error(`the hover has no tree: ${text.slice(0, 200)}`);
+    if (!lensFlops || !text.includes(lensFlops)) throw new Error(`the hover does not show the lens's ${lensFlops} FLOPs`);
+    return `the lens's ${lensFlops} FLOPs and a tree of ${text.split('\n').filter((l) => /[├└]─/.test(l)).length + 1} lines`;
+  });
+  await page.keyboard.press('Escape');
+
+  await check("a broken file's error is in the Problems view", page, async () => {
+    await openFile(page, 'broken.cein');
+    await runCommand(page, 'View: Focus Problems');
+    const error = page.locator('.markers-panel .monaco-list-row', { has: page.locator('.codicon-error') }).first();
+    await error.waitFor({ timeout: 60_000 });
+    const text = (await error.innerText()).replace(/\s+/g, ' ').trim();
+    if (!text.includes('x')) throw new Error(`the error does not name the index x: ${text}`);
+    return `"${text}"`;
+  });
+
+  await check('the plan view draws the contraction tree', page, async () => {
+    await openFile(page, 'small-cp.cein');
+    await runCommand(page, 'View: Hide Panel');
+    await putCursorOnLayer(page);
+    await runCommand(page, 'cein: Show Contraction Tree');
+    const view = planView(page);
+    await view.locator('svg.tree').waitFor({ timeout: 60_000 });
+    const steps = await view.locator('svg.tree g.node.step').count();
+    const leaves = await view.locator('svg.tree g.node.leaf').count();
+    if (steps !== 4 || leaves !== 5) throw new Error(`${steps} steps and ${leaves} operands drawn; the CP layer has 4 and 5`);
+    return `${steps} steps, ${leaves} operands`;
+  });
+
+  await check('Export as PyTorch Module writes through VS Code\'s file system and opens the module', page, async () => {
+    const written = join(workspace, 'small_cp_cp.py');
+    rmSync(written, { force: true });
+    await putCursorOnLayer(page);
+    await runCommand(page, 'cein: Export as PyTorch Module');
+    await page.locator('.tabs-container .tab.active[aria-label^="small_cp_cp.py"]').waitFor({ timeout: 60_000 });
+    await page.locator('.view-line', { hasText: 'nn.Module' }).first().waitFor({ timeout: 10_000 });
+    if (!existsSync(written)) throw new Error(`${written} was not written`);
+    const text = readFileSync(written, 'utf8');
+    if (!/class \w+\(.*nn\.Module\)/.test(text)) throw new Error(`small_cp_cp.py holds no module: ${text.slice(0, 200)}`);
+    return `small_cp_cp.py, ${text.split('\n').length} lines`;
+  });
+
+  await check('"cein: Restart Language Server" starts a fresh worker that serves', page, async () => {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'cein: Restart Language Server');
+    await page.locator('.notification-toast', { hasText: 'the language server restarted' }).first().waitFor({ timeout: 60_000 });
+    // A file first opened now gets its lens from the new server.
+    await openFile(page, 'tucker.cein');
+    const lens = page.locator('.editor-group-container.active .codelens-decoration', { hasText: 'FLOPs' }).first();
+    await lens.waitFor({ timeout: 60_000 });
+    const text = (await lens.innerText()).replace(/\s+/g, ' ').trim();
+    return `tucker.cein: "${text}"`;
+  });
+
+  if (!withRuntime) {
+    await check('Run in a build without the browser runtime says so', page, async () => {
+      await runCommand(page, 'Notifications: Clear All Notifications');
+      await planView(page).locator('button', { hasText: 'Run' }).first().click();
+      return `"${await notification(page, 'no runtime is available')}"`;
+    });
+    console.log("skip - Run on the browser's WebGPU: this build has no out/browser/runtime-worker.js");
+    return;
+  }
+  await check("Run from the plan view runs on the browser's WebGPU and names its adapter", page, async () => {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await planView(page).locator('button', { hasText: 'Run' }).first().click();
+    const text = await notification(page, 'ran in');
+    if (!/ran in [0-9.]+ ms, max abs error [0-9.e+-]+ \(WebGPU\)/.test(text)) throw new Error(`no WebGPU time and error figures in "${text}"`);
+    // The plan view's last run names the adapter: the browser's own (SwiftShader here), checked against the float64 reference.
+    const last = (await planView(page).getByText(/^Last run:/).first().innerText({ timeout: 10_000 })).replace(/\s+/g, ' ').trim();
+    if (!/browser WebGPU/.test(last)) throw new Error(`the run does not name the browser's adapter: "${last}"`);
+    if (!/within tolerance/.test(last)) throw new Error(`the run does not agree with the float64 reference: "${last}"`);
+    return `"${text}"; "${last}"`;
+  });
+}
+
+/**
+ * Clicks the layer's line (`conv_einsum`) of the active editor, once its code lens is drawn (the
+ * lens moves the line down), and waits until the cursor is there: a palette command acts on it.
+ */
+async function putCursorOnLayer(page) {
+  await page.locator('.editor-group-container.active .codelens-decoration', { hasText: 'FLOPs' }).first().waitFor({ timeout: 60_000 });
+  const cursor = page.locator('[id="status.editor.selection"]');
+  for (let attempt = 1; ; attempt++) {
+    const at = await textPosition(page, 'conv_einsum');
+    if (!at) throw new Error('the layer line is not on screen');
+    await page.mouse.click(at.x, at.y);
+    const where = await cursor.innerText({ timeout: 5000 }).catch(() => '');
+    if (!/^Ln 1,/.test(where.trim())) return;
+    if (attempt === 3) throw new Error(`the click on the layer left the cursor at ${where}`);
+    await page.waitForTimeout(1000);
+  }
 }
 
 /** Waits for cein's notification that contains `expected`; fails early on any other from cein (clear older ones first). */

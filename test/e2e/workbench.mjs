@@ -18,6 +18,17 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/**
+ * For a workbench whose extension runs layers on the browser's own WebGPU (the web build): the
+ * GPU process kept, WebGPU on SwiftShader (a CPU adapter that headless Chromium offers everywhere).
+ */
+export const WEBGPU_CHROMIUM_ARGS = [
+  ...CHROMIUM_ARGS.filter((arg) => arg !== '--disable-gpu'),
+  '--enable-unsafe-webgpu',
+  '--use-angle=swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+];
+
 const USER_SETTINGS = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
@@ -90,8 +101,8 @@ export async function waitForHttp(url, child) {
   }
 }
 
-export async function openWorkbench(url, workspace) {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+export async function openWorkbench(url, workspace, args = CHROMIUM_ARGS) {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args, headless: true });
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });

@@ -2,7 +2,6 @@
  * The webview's page: a shell that loads the bundled view script and stylesheet under a strict
  * Content-Security-Policy (no inline code, the one script allowed by its nonce).
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
 export const VIEW_ROOT = 'out';
@@ -10,7 +9,7 @@ const SCRIPT = 'plan-view.js';
 const STYLE = 'plan-view.css';
 
 export function planViewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
+  const nonce = Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
   const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, VIEW_ROOT, file));
   const policy = [
     "default-src 'none'",

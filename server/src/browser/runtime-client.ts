@@ -20,7 +20,8 @@ export class RuntimeWorkerClient {
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly script: URL,
+    /** Asked when the worker starts, so the script's address may be settled after construction. */
+    private readonly script: () => string | URL,
     private readonly idleMs = DEFAULT_IDLE_MS,
   ) {}
 
@@ -50,7 +51,7 @@ export class RuntimeWorkerClient {
         return;
       }
       clearTimeout(this.idleTimer);
-      const worker = (this.worker ??= new Worker(this.script));
+      const worker = (this.worker ??= new Worker(this.script()));
       const id = this.nextId++;
       let timer: ReturnType<typeof setTimeout> | undefined;
       // A job's own failure (a refused plan, no adapter) leaves the worker usable; a timeout, a cancel or a crash does not.
