@@ -473,7 +473,7 @@ async function main(): Promise<void> {
     try {
       await sectionOnly(gpu, process.argv[only + 1]);
     } finally {
-      gpu.release();
+      await gpu.release();
     }
     return;
   }
@@ -539,7 +539,7 @@ async function main(): Promise<void> {
     console.log(`\ngoals: GEMM >= 4x naive ${gemmGoal.met ? 'met' : 'MISSED'}; measured speed-up >= half the FLOP ratio ${layerGoal.met ? 'met' : 'MISSED'} (${compared.filter((c) => c.goalMet).length} of ${compared.length})`);
     console.log('report: bench/reports/runtime.json');
   } finally {
-    gpu.release();
+    await gpu.release();
   }
 }
 

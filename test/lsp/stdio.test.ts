@@ -28,7 +28,7 @@ function positionOf(text: string, needle: string, shift = 0): Position {
 async function localAdapter(): Promise<AdapterDescription | null> {
   try {
     const gpu = await acquireGpu();
-    gpu.release();
+    await gpu.release();
     return gpu.adapter;
   } catch (e) {
     if (e instanceof NoAdapterError) return null;

@@ -15,7 +15,7 @@ import { bindingLimit, bundleForTests, bytesText, expectWithinTolerance, testGpu
 
 const available = await testGpu();
 const limit = available ? bindingLimit(available) : 0;
-available?.release();
+await available?.release();
 const bundles = available ? await bundleForTests() : null;
 afterAll(() => bundles?.remove());
 

@@ -22,7 +22,7 @@ import { bindingLimit, bundleForTests, expectWithinTolerance, testGpu } from './
 
 const available = await testGpu();
 const limit = available ? bindingLimit(available) : 0;
-available?.release();
+await available?.release();
 const bundles = available ? await bundleForTests() : null;
 const worker = new GpuWorker({ script: bundles?.worker });
 afterAll(() => {
@@ -132,7 +132,8 @@ describe.skipIf(!available)('a device lost during a run', () => {
     const plan = planExpression('ij,jk->ik', [[64, 64], [64, 64]]);
     const inputs = plan.shapes.map((shape) => randomTensor(shape, random));
     const run = runPlanOnGpu(gpu, plan, inputs);
-    gpu.release();
+    const released = gpu.release();
     await expect(run).rejects.toBeInstanceOf(DeviceLostError);
+    await released;
   });
 });

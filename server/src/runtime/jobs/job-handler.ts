@@ -24,7 +24,7 @@ export interface JobHost {
 export interface JobHandler {
   handle(message: WorkerRequest): Promise<void>;
   /** Releases the device. */
-  release(): void;
+  release(): Promise<void>;
 }
 
 export function createJobHandler(host: JobHost): JobHandler {
@@ -33,8 +33,9 @@ export function createJobHandler(host: JobHost): JobHandler {
 
   async function gpuFor(preference: AdapterPreference): Promise<Gpu> {
     if (current?.preference === preference) return current.gpu;
-    current?.gpu.release();
+    const previous = current?.gpu;
     current = null;
+    await previous?.release();
     const gpu = await host.acquire(preference);
     current = { gpu, preference };
     void gpu.lost.then((info) => {
@@ -64,9 +65,10 @@ export function createJobHandler(host: JobHost): JobHandler {
 
   return {
     handle,
-    release() {
-      current?.gpu.release();
+    async release() {
+      const gpu = current?.gpu;
       current = null;
+      await gpu?.release();
     },
   };
 }

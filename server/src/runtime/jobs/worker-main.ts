@@ -17,6 +17,7 @@ const handler = createJobHandler({
 
 process.on('message', (message: WorkerRequest) => void handler.handle(message));
 process.on('disconnect', () => {
-  handler.release();
-  process.exit(0);
+  // The parent is gone: release the device cleanly, but never outlive it by more than a moment.
+  setTimeout(() => process.exit(0), 2000).unref();
+  void handler.release().finally(() => process.exit(0));
 });

@@ -24,7 +24,7 @@ export interface AdapterDescription {
   readonly software: boolean;
 }
 
-/** A device and what it runs on. Call release() when done: Dawn keeps Node alive while the instance lives. */
+/** A device and what it runs on. Await release() when done: Dawn keeps Node alive while the instance lives. */
 export class Gpu {
   constructor(
     private instance: GPU | null,
@@ -41,8 +41,15 @@ export class Gpu {
     return this.device.lost;
   }
 
-  release(): void {
+  /**
+   * Destroys the device at once (work in flight fails as on a lost device), then drops the GPU
+   * object once the queue has settled. Dropped earlier, Dawn can be collected while its queue
+   * still holds work, and the process then crashes in native code.
+   */
+  async release(): Promise<void> {
     this.device.destroy();
+    await this.device.lost;
+    await this.device.queue.onSubmittedWorkDone();
     this.instance = null;
   }
 }
