@@ -355,7 +355,7 @@ async function paddingFusion(gpu: Gpu) {
 }
 
 /** GEMM steps: 3x3 reflect-padded conv2d, batch 16, 16x16 maps, at each of these channel counts (in = out). */
-const GEMM_PADDING_CHANNELS = [8, 16, 32];
+const GEMM_PADDING_CHANNELS = [8, 16, 32, 64];
 
 /**
  * The GEMM reading the padding itself against a padding kernel first, and against the same
