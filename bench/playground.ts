@@ -18,7 +18,7 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { machine } from './machine.js';
-import { ROOT, startPlayground, type Playground } from '../test/playground/page-harness.js';
+import { ROOT, startPlayground, typeWhileMeasuring, type Playground } from '../test/playground/page-harness.js';
 
 const LOADS = 7;
 const SAMPLES = ['cp.cein', 'cp-resnet34.cein'];
@@ -57,35 +57,15 @@ async function typingLatency(playground: Playground, sample: string) {
   const page = await playground.browser.newPage({ viewport: { width: 1500, height: 900 } });
   await page.goto(`${playground.url}?sample=${sample}`);
   await page.locator('.codelens-decoration').first().waitFor({ timeout: 120_000 });
-  await page.evaluate(() => {
-    const { editor } = (window as any).cein;
-    editor.setPosition({ lineNumber: 1, column: editor.getModel().getLineMaxColumn(1) });
-    editor.focus();
-    const probe = ((window as any).probe = { inputs: [] as number[], maxGap: 0, running: true, diagnostics: performance.getEntriesByName('cein:diagnostics').length });
-    document.addEventListener('keydown', (event) => probe.inputs.push(performance.now() - event.timeStamp), { capture: true });
-    let last = performance.now();
-    const frame = (now: number) => {
-      probe.maxGap = Math.max(probe.maxGap, now - last);
-      last = now;
-      if (probe.running) requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
-  });
-  for (let i = 0; i < KEYS; i++) await page.keyboard.type('x', { delay: 40 });
-  await page.waitForTimeout(2000);
-  const result = await page.evaluate(() => {
-    const probe = (window as any).probe;
-    probe.running = false;
-    return { inputs: probe.inputs as number[], maxFrameGapMs: probe.maxGap as number, diagnostics: performance.getEntriesByName('cein:diagnostics').length - probe.diagnostics };
-  });
+  const result = await typeWhileMeasuring(page, { linePrefix: '', char: 'x', count: KEYS, keyDelayMs: 40, settleMs: 2000 });
   await page.close();
-  const inputs = [...result.inputs].sort((a, b) => a - b);
+  const inputs = [...result.inputDelaysMs].sort((a, b) => a - b);
   return {
     sample,
     keys: inputs.length,
     inputDelayMs: { median: round(median(inputs)), p95: round(inputs[Math.floor(0.95 * (inputs.length - 1))]!), max: round(inputs.at(-1)!) },
     longestFrameGapMs: round(result.maxFrameGapMs),
-    diagnosticsWhileTyping: result.diagnostics,
+    diagnosticsWhileTyping: result.diagnosticsDuring,
   };
 }
 

@@ -108,8 +108,7 @@ async function inWorkbench(toolchain, dirs, workspace, serverLog, scenario, brow
 }
 
 async function runScenario(page) {
-  let lensFlops;
-  let lensShare;
+  let lens;
   const refused = [];
   page.on('console', (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) refused.push(message.text());
@@ -131,45 +130,14 @@ async function runScenario(page) {
   });
 
   await check('the code lens shows the cost and the parameters of the layer', page, async () => {
-    const lens = page.locator('.codelens-decoration', { hasText: 'FLOPs' }).first();
-    await lens.waitFor({ timeout: 60_000 });
-    const text = (await lens.innerText()).replace(/\s+/g, ' ').trim();
-    for (const action of ['Run', 'Benchmark', 'Show plan']) {
-      if (!text.includes(action)) throw new Error(`the lens "${text}" lacks ${action}`);
-    }
-    if (!/\d % params/.test(text)) throw new Error(`the lens "${text}" lacks the parameters' share of the dense kernel`);
-    lensFlops = text.match(/^(\S+) FLOPs/)?.[1];
-    lensShare = text.match(/(\S+ %) params/)?.[1];
-    return `"${text}"`;
+    lens = await readLens(page);
+    return `"${lens.text}"`;
   });
 
-  await check('hover over a layer shows its FLOPs, parameters and contraction tree', page, async () => {
-    const at = await textPosition(page, 'layer cp');
-    if (!at) throw new Error('the layer line is not on screen');
-    await page.mouse.move(at.x - 20, at.y);
-    await page.mouse.move(at.x - 12, at.y);
-    const hover = page.locator('.monaco-hover-content', { hasText: 'FLOPs' }).first();
-    await hover.waitFor({ state: 'visible', timeout: 30_000 });
-    const text = await hover.innerText();
-    if (!/[├└]─/.test(text)) throw new Error(`the hover has no tree: ${text.slice(0, 200)}`);
-    if (lensFlops && !text.includes(lensFlops)) throw new Error(`the hover does not show the lens's ${lensFlops} FLOPs`);
-    const params = text.match(/Parameters: .* of the dense kernel's \S+/)?.[0];
-    if (!params) throw new Error(`the hover has no parameters line: ${text.slice(0, 400)}`);
-    if (lensShare && !params.includes(`= ${lensShare} of`)) throw new Error(`the hover's "${params}" does not show the lens's ${lensShare}`);
-    const tree = text.split('\n').filter((l) => /[├└]─/.test(l)).length;
-    return `the lens's ${lensFlops} FLOPs, "${params}" and a tree of ${tree + 1} lines`;
-  });
+  await check('hover over a layer shows its FLOPs, parameters and contraction tree', page, () => hoverAgreesWithLens(page, lens));
   await page.keyboard.press('Escape');
 
-  await check("a broken file's error is in the Problems view", page, async () => {
-    await openFile(page, 'broken.cein');
-    await runCommand(page, 'View: Focus Problems');
-    const error = page.locator('.markers-panel .monaco-list-row', { has: page.locator('.codicon-error') }).first();
-    await error.waitFor({ timeout: 60_000 });
-    const text = (await error.innerText()).replace(/\s+/g, ' ').trim();
-    if (!text.includes('x')) throw new Error(`the error does not name the index x: ${text}`);
-    return `"${text}"`;
-  });
+  await check("a broken file's error is in the Problems view", page, () => brokenFileInProblems(page));
 
   await check('"cein: Run Layer on WebGPU" from F1 shows its time and error vs the reference, uncut', page, async () => {
     await openFile(page, 'small-cp.cein');
@@ -281,7 +249,7 @@ async function runScenario(page) {
  * Web Worker beside it. What a user sees must be what the Node build shows.
  */
 async function runWebScenario(page, workspace, withRuntime) {
-  let lensFlops;
+  let lens;
   await check('a sample opens as a cein file and the extension activates in the web worker extension host', page, async () => {
     await openFile(page, 'cp.cein');
     await page.locator('.statusbar-item', { hasText: 'cein:' }).first().waitFor({ timeout: 60_000 });
@@ -297,40 +265,15 @@ async function runWebScenario(page, workspace, withRuntime) {
     return `running extensions: "${text}"`;
   });
 
-  await check('the code lens shows the cost of the layer, from the server in a Web Worker', page, async () => {
-    const lens = page.locator('.codelens-decoration', { hasText: 'FLOPs' }).first();
-    await lens.waitFor({ timeout: 60_000 });
-    const text = (await lens.innerText()).replace(/\s+/g, ' ').trim();
-    for (const action of ['Run', 'Benchmark', 'Show plan']) {
-      if (!text.includes(action)) throw new Error(`the lens "${text}" lacks ${action}`);
-    }
-    lensFlops = text.match(/^(\S+) FLOPs/)?.[1];
-    return `"${text}"`;
+  await check('the code lens shows the cost and the parameters of the layer, from the server in a Web Worker', page, async () => {
+    lens = await readLens(page);
+    return `"${lens.text}"`;
   });
 
-  await check('hover over a layer shows its FLOPs and contraction tree', page, async () => {
-    const at = await textPosition(page, 'layer cp');
-    if (!at) throw new Error('the layer line is not on screen');
-    await page.mouse.move(at.x - 20, at.y);
-    await page.mouse.move(at.x - 12, at.y);
-    const hover = page.locator('.monaco-hover-content', { hasText: 'FLOPs' }).first();
-    await hover.waitFor({ state: 'visible', timeout: 30_000 });
-    const text = await hover.innerText();
-    if (!/[├└]─/.test(text)) throw new Error(`the hover has no tree: ${text.slice(0, 200)}`);
-    if (!lensFlops || !text.includes(lensFlops)) throw new Error(`the hover does not show the lens's ${lensFlops} FLOPs`);
-    return `the lens's ${lensFlops} FLOPs and a tree of ${text.split('\n').filter((l) => /[├└]─/.test(l)).length + 1} lines`;
-  });
+  await check('hover over a layer shows its FLOPs, parameters and contraction tree', page, () => hoverAgreesWithLens(page, lens));
   await page.keyboard.press('Escape');
 
-  await check("a broken file's error is in the Problems view", page, async () => {
-    await openFile(page, 'broken.cein');
-    await runCommand(page, 'View: Focus Problems');
-    const error = page.locator('.markers-panel .monaco-list-row', { has: page.locator('.codicon-error') }).first();
-    await error.waitFor({ timeout: 60_000 });
-    const text = (await error.innerText()).replace(/\s+/g, ' ').trim();
-    if (!text.includes('x')) throw new Error(`the error does not name the index x: ${text}`);
-    return `"${text}"`;
-  });
+  await check("a broken file's error is in the Problems view", page, () => brokenFileInProblems(page));
 
   await check('the plan view draws the contraction tree', page, async () => {
     await openFile(page, 'small-cp.cein');
@@ -390,6 +333,50 @@ async function runWebScenario(page, workspace, withRuntime) {
     if (!/within tolerance/.test(last)) throw new Error(`the run does not agree with the float64 reference: "${last}"`);
     return `"${text}"; "${last}"`;
   });
+}
+
+/** The layer's code lens, once drawn: its text, FLOPs and parameter share; it must offer Run, Benchmark and Show plan. */
+async function readLens(page) {
+  const lens = page.locator('.codelens-decoration', { hasText: 'FLOPs' }).first();
+  await lens.waitFor({ timeout: 60_000 });
+  const text = (await lens.innerText()).replace(/\s+/g, ' ').trim();
+  for (const action of ['Run', 'Benchmark', 'Show plan']) {
+    if (!text.includes(action)) throw new Error(`the lens "${text}" lacks ${action}`);
+  }
+  const flops = text.match(/^(\S+) FLOPs/)?.[1];
+  const share = text.match(/(\S+ %) params/)?.[1];
+  if (!flops) throw new Error(`the lens "${text}" shows no FLOPs`);
+  if (!share) throw new Error(`the lens "${text}" lacks the parameters' share of the dense kernel`);
+  return { text, flops, share };
+}
+
+/** Hovers the CP layer's line: the hover must show the lens's FLOPs and parameter share, and a contraction tree. */
+async function hoverAgreesWithLens(page, lens) {
+  const at = await textPosition(page, 'layer cp');
+  if (!at) throw new Error('the layer line is not on screen');
+  await page.mouse.move(at.x - 20, at.y);
+  await page.mouse.move(at.x - 12, at.y);
+  const hover = page.locator('.monaco-hover-content', { hasText: 'FLOPs' }).first();
+  await hover.waitFor({ state: 'visible', timeout: 30_000 });
+  const text = await hover.innerText();
+  if (!/[├└]─/.test(text)) throw new Error(`the hover has no tree: ${text.slice(0, 200)}`);
+  if (!lens || !text.includes(lens.flops)) throw new Error(`the hover does not show the lens's ${lens?.flops} FLOPs`);
+  const params = text.match(/Parameters: .* of the dense kernel's \S+/)?.[0];
+  if (!params) throw new Error(`the hover has no parameters line: ${text.slice(0, 400)}`);
+  if (!params.includes(`= ${lens.share} of`)) throw new Error(`the hover's "${params}" does not show the lens's ${lens.share}`);
+  const tree = text.split('\n').filter((l) => /[├└]─/.test(l)).length;
+  return `the lens's ${lens.flops} FLOPs, "${params}" and a tree of ${tree + 1} lines`;
+}
+
+/** Opens broken.cein: its error, naming the index x, must reach the Problems view. */
+async function brokenFileInProblems(page) {
+  await openFile(page, 'broken.cein');
+  await runCommand(page, 'View: Focus Problems');
+  const error = page.locator('.markers-panel .monaco-list-row', { has: page.locator('.codicon-error') }).first();
+  await error.waitFor({ timeout: 60_000 });
+  const text = (await error.innerText()).replace(/\s+/g, ' ').trim();
+  if (!text.includes('x')) throw new Error(`the error does not name the index x: ${text}`);
+  return `"${text}"`;
 }
 
 /**

@@ -135,3 +135,43 @@ export async function waitForMarkers(page: Page, accept: string, timeout = 30_00
   );
   return (await handle.jsonValue()) as Marker[];
 }
+
+/** What typing into the editor cost the page: each key's input delay, the longest frame gap, and the diagnostics that arrived meanwhile. */
+export interface TypingLatency {
+  /** Per key: handler time minus event time, in ms. */
+  readonly inputDelaysMs: readonly number[];
+  readonly maxFrameGapMs: number;
+  readonly diagnosticsDuring: number;
+}
+
+/**
+ * Types `count` copies of `char` at the end of the first line that starts with `linePrefix` (each
+ * one a new text the server parses, validates and plans again), measuring in the page the input
+ * delay of each key and the longest gap between animation frames until `settleMs` after the last.
+ */
+export async function typeWhileMeasuring(page: Page, options: { linePrefix: string; char: string; count: number; keyDelayMs: number; settleMs: number }): Promise<TypingLatency> {
+  await page.evaluate((prefix) => {
+    const { editor } = (window as any).cein;
+    const model = editor.getModel();
+    const line = model.getLinesContent().findIndex((text: string) => text.startsWith(prefix)) + 1;
+    if (line === 0) throw new Error(`no line starts with ${JSON.stringify(prefix)}`);
+    editor.setPosition({ lineNumber: line, column: model.getLineMaxColumn(line) });
+    editor.focus();
+    const probe = ((window as any).latencyProbe = { inputs: [] as number[], maxGap: 0, running: true, diagnosticsBefore: performance.getEntriesByName('cein:diagnostics').length });
+    document.addEventListener('keydown', (event) => probe.inputs.push(performance.now() - event.timeStamp), { capture: true });
+    let last = performance.now();
+    const frame = (now: number) => {
+      probe.maxGap = Math.max(probe.maxGap, now - last);
+      last = now;
+      if (probe.running) requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  }, options.linePrefix);
+  for (let i = 0; i < options.count; i++) await page.keyboard.type(options.char, { delay: options.keyDelayMs });
+  await page.waitForTimeout(options.settleMs);
+  return page.evaluate(() => {
+    const probe = (window as any).latencyProbe;
+    probe.running = false;
+    return { inputDelaysMs: probe.inputs as number[], maxFrameGapMs: probe.maxGap as number, diagnosticsDuring: performance.getEntriesByName('cein:diagnostics').length - probe.diagnosticsBefore };
+  });
+}
