@@ -26,6 +26,13 @@ describe('completion', () => {
     expect(items).toEqual(expect.arrayContaining(['X', 'W', 'Y']));
   });
 
+  test("neither the layer's own output nor a later layer's output is an operand candidate", async () => {
+    const items = labels(await complete(`${HEAD}layer a: Y = conv_einsum("bshw,tshw->bthw|hw", X, W)\nlayer b: Z = conv_einsum("bshw->b", <||>)\nlayer c: Q = conv_einsum("bshw->b", Y)`));
+    expect(items).toEqual(expect.arrayContaining(['X', 'W', 'Y']));
+    expect(items).not.toContain('Z');
+    expect(items).not.toContain('Q');
+  });
+
   test('sizes: the size constants', async () => {
     expect(labels(await complete(`${HEAD}weight V[<||>`))).toContain('R');
   });

@@ -1,14 +1,15 @@
 /**
  * Completion beyond Langium's names and keywords: the indices of the layer's expression where
- * an options block names an index (conv indices first), padding modes and objectives.
+ * an options block names an index (conv indices first), padding modes and objectives; as
+ * operands, only the outputs of the layers above.
  */
-import { AstUtils, GrammarAST, type LangiumDocument, type MaybePromise } from 'langium';
+import { AstUtils, GrammarAST, type AstNodeDescription, type LangiumDocument, type MaybePromise, type ReferenceInfo, type Stream } from 'langium';
 import { DefaultCompletionProvider, type CompletionAcceptor, type CompletionContext, type NextFeature } from 'langium/lsp';
 import { CompletionItemKind, type CancellationToken, type CompletionList, type CompletionParams } from 'vscode-languageserver';
 import { formatIndex } from '../engine/notation.js';
 import { OBJECTIVES, PADDING_MODES } from '../engine/options.js';
 import type { CeinServices } from '../language/cein-module.js';
-import { isLayer } from '../language/generated/ast.js';
+import { isLayer, LayerOutput } from '../language/generated/ast.js';
 import { wasParsed } from '../language/parsing/cein-parser.js';
 import type { CeinTyping } from '../language/typing/cein-typing.js';
 import { guarded } from './guard.js';
@@ -33,6 +34,13 @@ export class CeinCompletionProvider extends DefaultCompletionProvider {
     if (property === 'mode') return this.completeWords(context, accept, PADDING_MODES, 'padding mode');
     if (property === 'objective') return this.completeWords(context, accept, OBJECTIVES, 'planning objective');
     return super.completionFor(context, next, accept);
+  }
+
+  /** A layer can only use the outputs of the layers above it (the validator says so of its own and later ones). */
+  protected override getReferenceCandidates(refInfo: ReferenceInfo, context: CompletionContext): Stream<AstNodeDescription> {
+    const layer = AstUtils.getContainerOfType(refInfo.container, isLayer) ?? (context.node && AstUtils.getContainerOfType(context.node, isLayer));
+    const layerStart = layer?.$cstNode?.offset ?? context.offset;
+    return super.getReferenceCandidates(refInfo, context).filter((candidate) => candidate.type !== LayerOutput.$type || (candidate.nameSegment?.offset ?? Infinity) < layerStart);
   }
 
   private completeIndex(context: CompletionContext, accept: CompletionAcceptor): void {
