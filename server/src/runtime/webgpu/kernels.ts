@@ -87,9 +87,9 @@ function gatheredKernel(nest: StepNest, device: DeviceShape, tiled: boolean): Ke
 }
 
 /**
- * Whether the GEMM loads each value of every virtually padded input once per filter tap: the
- * output's extent on the other operand's side fits one register block (unstaged: one column of
- * invocations reads each row of A) or one tile (staged: one workgroup stages it).
+ * Whether the GEMM loads each value of every virtually padded input at most twice per filter
+ * tap: the output's extent on the other operand's side fits two register blocks (unstaged: each
+ * column of invocations reads each row of A once) or two tiles (staged: each workgroup stages it once).
  */
 function gemmLoadsAtMostTwice(nest: StepNest, device: DeviceShape, staged: boolean | undefined): boolean {
   const oriented = prefersSwap(nest) ? swapInputs(nest) : nest;
