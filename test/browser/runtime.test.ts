@@ -13,6 +13,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBenchAnswer, readRunAnswer } from '../../client/src/answers.js';
 import { planExpression } from '../../server/src/engine/planner.js';
+import type { Tensor } from '../../server/src/runtime/cpu/tensor.js';
+import { randomTensor, seeded } from '../helpers/random.js';
+import { conv2d, cpKernel, expectClose, paddingOf } from '../runtime/reference.js';
 // @ts-expect-error: a plain ESM script without types
 import { harnessMissing, openHarness } from '../../scripts/browser-harness.mjs';
 
@@ -66,24 +69,27 @@ function command(page: Page, name: string, args: unknown[]): Promise<any> {
   return page.evaluate(([name, args]) => (window as any).harness.command(name, args), [name, args] as const);
 }
 
-describe('the browser runtime on WebGPU (chromium, SwiftShader)', () => {
-  let opened: Harness | null = null;
-  let target: unknown[] = [];
-
+/** The harness and the CP sample's Run target for a describe block: opened before its tests, closed after. */
+function harnessForBlock(webgpu: boolean): { opened: Harness | null; target: unknown[] } {
+  const session: { opened: Harness | null; target: unknown[] } = { opened: null, target: [] };
   beforeAll(async () => {
-    opened = await harness(true);
-    if (opened) target = await openSample(opened.page);
+    session.opened = await harness(webgpu);
+    if (session.opened) session.target = await openSample(session.opened.page);
   }, 90_000);
-
   afterAll(async () => {
-    await opened?.close();
+    await session.opened?.close();
   });
+  return session;
+}
+
+describe('the browser runtime on WebGPU (chromium, SwiftShader)', () => {
+  const session = harnessForBlock(true);
 
   it('runs the code lens target on the page\'s WebGPU, names the SwiftShader adapter and agrees with the float64 reference', async ({ skip }) => {
-    if (!opened) return skip();
-    expect(target).toEqual([{ uri: URI, layer: 'cp' }]);
-    const answer = await command(opened.page, 'cein.run', target);
-    expect(answer.error, `${JSON.stringify(answer)}\npage log:\n${opened.log.join('\n')}`).toBeUndefined();
+    if (!session.opened) return skip();
+    expect(session.target).toEqual([{ uri: URI, layer: 'cp' }]);
+    const answer = await command(session.opened.page, 'cein.run', session.target);
+    expect(answer.error, `${JSON.stringify(answer)}\npage log:\n${session.opened.log.join('\n')}`).toBeUndefined();
     expect(answer.backend).toBe('webgpu');
     expect(answer.adapter.backend).toBe('browser');
     expect(`${answer.adapter.name} ${answer.adapter.architecture}`).toMatch(/swiftshader/i);
@@ -99,50 +105,31 @@ describe('the browser runtime on WebGPU (chromium, SwiftShader)', () => {
     expect(report.check?.ok).toBe(true);
     expect(report.runMs).toBeGreaterThan(0);
     // The runtime worker's progress reaches the client as work-done progress, naming the adapter.
-    const progress: [string, string][] = await opened.page.evaluate(() => (window as any).harness.progress());
+    const progress: [string, string][] = await session.opened.page.evaluate(() => (window as any).harness.progress());
     expect(progress.some(([kind, message]) => kind === 'report' && /swiftshader.*browser WebGPU/i.test(message)), JSON.stringify(progress)).toBe(true);
   });
 
   it('computes what a direct loop here computes, for a small CP layer sent straight to the runtime worker', async ({ skip }) => {
-    if (!opened) return skip();
+    if (!session.opened) return skip();
     const [B, S, T, H, W, R] = [2, 4, 5, 6, 7, 3];
     const shapes = [[B, S, H, W], [R, T], [R, S], [R, 3], [R, 3]];
     const plan = planExpression('bshw,rt,rs,rh,rw->bthw|hw', shapes);
-    let state = 12345;
-    const next = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
-    const data = shapes.map((shape) => Array.from({ length: shape.reduce((a, b) => a * b, 1) }, next));
-    const [x, ut, us, kh, kw] = data as [number[], number[], number[], number[], number[]];
-    const output: { shape: number[]; data: number[] } = await opened.page.evaluate(
+    const random = seeded(12345);
+    const [x, ut, us, kh, kw] = shapes.map((shape) => randomTensor(shape, random)) as [Tensor, Tensor, Tensor, Tensor, Tensor];
+    const output: { shape: number[]; data: number[] } = await session.opened.page.evaluate(
       (job) => (window as any).harness.runtimeJob(job).then((r: any) => ({ shape: r.output.shape, data: Array.from(r.output.data) })),
-      { kind: 'run', request: { plan, inputs: { kind: 'tensors', tensors: shapes.map((shape, k) => ({ shape, data: data[k] })) } } },
+      { kind: 'run', request: { plan, inputs: { kind: 'tensors', tensors: [x, ut, us, kh, kw].map((t) => ({ shape: t.shape, data: Array.from(t.data) })) } } },
     );
-    expect(output.shape).toEqual([B, T, H, W]);
-    // Y[b,t,h,w] = sum over r, s, i, j of X[b,s,h+i-1,w+j-1] Ut[r,t] Us[r,s] Kh[r,i] Kw[r,j], zeros outside (padding 'same': 1 and 1).
-    let worst = 0;
-    let scale = 0;
-    for (let b = 0; b < B; b++)
-      for (let t = 0; t < T; t++)
-        for (let h = 0; h < H; h++)
-          for (let w = 0; w < W; w++) {
-            let sum = 0;
-            for (let r = 0; r < R; r++)
-              for (let s = 0; s < S; s++)
-                for (let i = 0; i < 3; i++)
-                  for (let j = 0; j < 3; j++) {
-                    const [y, z] = [h + i - 1, w + j - 1];
-                    if (y < 0 || y >= H || z < 0 || z >= W) continue;
-                    sum += x[((b * S + s) * H + y) * W + z]! * ut[r * T + t]! * us[r * S + s]! * kh[r * 3 + i]! * kw[r * 3 + j]!;
-                  }
-            worst = Math.max(worst, Math.abs(output.data[((b * T + t) * H + h) * W + w]! - sum));
-            scale = Math.max(scale, Math.abs(sum));
-          }
-    expect(scale).toBeGreaterThan(0);
-    expect(worst).toBeLessThanOrEqual(TOLERANCE * scale);
+    // The test's own loops: the CP kernel W[t,s,i,j] = sum_r Ut[r,t] Us[r,s] Kh[r,i] Kw[r,j], then a 3x3 convolution with zero padding 'same'.
+    const same = { stride: 1, dilation: 1, ...paddingOf('same', 3, 1), mode: 'zeros' as const };
+    const expected = conv2d(x, cpKernel(ut, us, kh, kw), same, same);
+    expect(Math.max(...expected.data.map(Math.abs))).toBeGreaterThan(0);
+    expectClose({ shape: output.shape, data: Float64Array.from(output.data) }, expected, TOLERANCE);
   });
 
   it('answers cein.bench with timings per plan, while the page stays responsive', async ({ skip }) => {
-    if (!opened) return skip();
-    const timed = await opened.page.evaluate((args) => (window as any).harness.commandTimed('cein.bench', args), [...target, { benchmarkRepeats: 3 }]);
+    if (!session.opened) return skip();
+    const timed = await session.opened.page.evaluate((args) => (window as any).harness.commandTimed('cein.bench', args), [...session.target, { benchmarkRepeats: 3 }]);
     const answer = timed.result;
     expect(answer.error, JSON.stringify(answer).slice(0, 500)).toBeUndefined();
     expect(`${answer.adapter.name} ${answer.adapter.architecture}`).toMatch(/swiftshader/i);
@@ -161,26 +148,26 @@ describe('the browser runtime on WebGPU (chromium, SwiftShader)', () => {
     expect(timed.ticks).toBeGreaterThan(10);
     expect(timed.worstLatencyMs).toBeLessThan(STALL_BOUND_MS);
     // The measurement does see a page that blocks.
-    const blocked = await opened.page.evaluate(() => (window as any).harness.blockedPageLatency(2000));
+    const blocked = await session.opened.page.evaluate(() => (window as any).harness.blockedPageLatency(2000));
     expect(blocked.worstLatencyMs).toBeGreaterThan(1900);
   }, 180_000);
 
   it('stops a cancelled run at once, terminating its worker, so that the next run does not wait for it', async ({ skip }) => {
-    if (!opened) return skip();
+    if (!session.opened) return skip();
     // The CP sample at batch 256 on the CPU reference: a float64 run of many seconds that blocks its worker's thread.
     const big = 'file:///samples/cp-256.cein';
-    await opened.page.evaluate(([uri, text]) => (window as any).harness.open(uri, text), [big, CP_TEXT.replace('let B = 2', 'let B = 256')]);
-    const cancelled = await opened.page.evaluate((args) => (window as any).harness.commandCancelledAfter('cein.run', args, 1500), [{ uri: big, layer: 'cp' }, { backend: 'cpu' }]);
+    await session.opened.page.evaluate(([uri, text]) => (window as any).harness.open(uri, text), [big, CP_TEXT.replace('let B = 2', 'let B = 256')]);
+    const cancelled = await session.opened.page.evaluate((args) => (window as any).harness.commandCancelledAfter('cein.run', args, 1500), [{ uri: big, layer: 'cp' }, { backend: 'cpu' }]);
     expect(cancelled.settledMs).toBeLessThan(5000);
     expect(cancelled.error ?? cancelled.result?.error).toMatch(/cancel/i);
     // A worker left running would finish the big run first; a fresh one answers the small run in the time of that run alone.
     const started = Date.now();
-    const answer = await command(opened.page, 'cein.run', [...target, { backend: 'cpu' }]);
+    const answer = await command(session.opened.page, 'cein.run', [...session.target, { backend: 'cpu' }]);
     const waited = Date.now() - started;
     expect(answer.error, JSON.stringify(answer)).toBeUndefined();
     expect(answer.backend).toBe('cpu');
     // How long the big run takes when left alone: the small run took a fraction of it. Meanwhile the page stayed responsive.
-    const timed = await opened.page.evaluate((args) => (window as any).harness.commandTimed('cein.run', args), [{ uri: big, layer: 'cp' }, { backend: 'cpu' }]);
+    const timed = await session.opened.page.evaluate((args) => (window as any).harness.commandTimed('cein.run', args), [{ uri: big, layer: 'cp' }, { backend: 'cpu' }]);
     const full = timed.result;
     expect(waited, `the next run took ${waited} ms; the big run alone ${full.runMs} ms`).toBeLessThan(full.runMs / 4);
     expect(timed.worstLatencyMs).toBeLessThan(STALL_BOUND_MS);
@@ -188,22 +175,12 @@ describe('the browser runtime on WebGPU (chromium, SwiftShader)', () => {
 });
 
 describe('the browser runtime without WebGPU (chromium without the flags)', () => {
-  let opened: Harness | null = null;
-  let target: unknown[] = [];
-
-  beforeAll(async () => {
-    opened = await harness(false);
-    if (opened) target = await openSample(opened.page);
-  }, 90_000);
-
-  afterAll(async () => {
-    await opened?.close();
-  });
+  const session = harnessForBlock(false);
 
   it('runs the same target on the CPU float64 reference in the worker, with the notice', async ({ skip }) => {
-    if (!opened) return skip();
-    expect(await opened.page.evaluate(() => (window as any).harness.adapterInfo())).toBeNull();
-    const answer = await command(opened.page, 'cein.run', target);
+    if (!session.opened) return skip();
+    expect(await session.opened.page.evaluate(() => (window as any).harness.adapterInfo())).toBeNull();
+    const answer = await command(session.opened.page, 'cein.run', session.target);
     expect(answer.error, JSON.stringify(answer)).toBeUndefined();
     expect(answer.backend).toBe('cpu');
     expect(answer.notice).toMatch(/^no WebGPU adapter in this browser.*: ran on the CPU float64 reference$/);
@@ -212,8 +189,8 @@ describe('the browser runtime without WebGPU (chromium without the flags)', () =
   });
 
   it('answers a benchmark with the reason it cannot run', async ({ skip }) => {
-    if (!opened) return skip();
-    const answer = await command(opened.page, 'cein.bench', target);
+    if (!session.opened) return skip();
+    const answer = await command(session.opened.page, 'cein.bench', session.target);
     expect(answer.error).toMatch(/no WebGPU adapter in this browser/);
   });
 });

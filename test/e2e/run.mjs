@@ -108,7 +108,6 @@ async function inWorkbench(toolchain, dirs, workspace, serverLog, scenario, brow
 }
 
 async function runScenario(page) {
-  let lens;
   const refused = [];
   page.on('console', (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) refused.push(message.text());
@@ -129,15 +128,7 @@ async function runScenario(page) {
     return `${classes.length} token styles on the layer line`;
   });
 
-  await check('the code lens shows the cost and the parameters of the layer', page, async () => {
-    lens = await readLens(page);
-    return `"${lens.text}"`;
-  });
-
-  await check('hover over a layer shows its FLOPs, parameters and contraction tree', page, () => hoverAgreesWithLens(page, lens));
-  await page.keyboard.press('Escape');
-
-  await check("a broken file's error is in the Problems view", page, () => brokenFileInProblems(page));
+  await checkCostsAndProblems(page, '');
 
   await check('"cein: Run Layer on WebGPU" from F1 shows its time and error vs the reference, uncut', page, async () => {
     await openFile(page, 'small-cp.cein');
@@ -154,12 +145,7 @@ async function runScenario(page) {
     // Room for the picture, as a user would make it: no side bar, no panel.
     await runCommand(page, 'View: Close Primary Side Bar');
     await runCommand(page, 'View: Hide Panel');
-    await runCommand(page, 'cein: Show Contraction Tree');
-    const view = planView(page);
-    await view.locator('svg.tree').waitFor({ timeout: 60_000 });
-    const steps = await view.locator('svg.tree g.node.step').count();
-    const leaves = await view.locator('svg.tree g.node.leaf').count();
-    if (steps !== 4 || leaves !== 5) throw new Error(`${steps} steps and ${leaves} operands drawn; the CP layer has 4 and 5`);
+    const { view, steps, leaves } = await showCpTree(page);
     const hot = await view.locator('svg.tree g.node.heat-3').count();
     if (hot < 1) throw new Error('no step is marked as the costliest');
     if (refused.length > 0) throw new Error(`the Content-Security-Policy refused: ${refused[0]}`);
@@ -249,7 +235,6 @@ async function runScenario(page) {
  * Web Worker beside it. What a user sees must be what the Node build shows.
  */
 async function runWebScenario(page, workspace, withRuntime) {
-  let lens;
   await check('a sample opens as a cein file and the extension activates in the web worker extension host', page, async () => {
     await openFile(page, 'cp.cein');
     await page.locator('.statusbar-item', { hasText: 'cein:' }).first().waitFor({ timeout: 60_000 });
@@ -265,26 +250,13 @@ async function runWebScenario(page, workspace, withRuntime) {
     return `running extensions: "${text}"`;
   });
 
-  await check('the code lens shows the cost and the parameters of the layer, from the server in a Web Worker', page, async () => {
-    lens = await readLens(page);
-    return `"${lens.text}"`;
-  });
-
-  await check('hover over a layer shows its FLOPs, parameters and contraction tree', page, () => hoverAgreesWithLens(page, lens));
-  await page.keyboard.press('Escape');
-
-  await check("a broken file's error is in the Problems view", page, () => brokenFileInProblems(page));
+  await checkCostsAndProblems(page, ', from the server in a Web Worker');
 
   await check('the plan view draws the contraction tree', page, async () => {
     await openFile(page, 'small-cp.cein');
     await runCommand(page, 'View: Hide Panel');
     await putCursorOnLayer(page);
-    await runCommand(page, 'cein: Show Contraction Tree');
-    const view = planView(page);
-    await view.locator('svg.tree').waitFor({ timeout: 60_000 });
-    const steps = await view.locator('svg.tree g.node.step').count();
-    const leaves = await view.locator('svg.tree g.node.leaf').count();
-    if (steps !== 4 || leaves !== 5) throw new Error(`${steps} steps and ${leaves} operands drawn; the CP layer has 4 and 5`);
+    const { steps, leaves } = await showCpTree(page);
     return `${steps} steps, ${leaves} operands`;
   });
 
@@ -333,6 +305,32 @@ async function runWebScenario(page, workspace, withRuntime) {
     if (!/within tolerance/.test(last)) throw new Error(`the run does not agree with the float64 reference: "${last}"`);
     return `"${text}"; "${last}"`;
   });
+}
+
+/**
+ * What both builds must show alike on cp.cein (open in the active editor): the layer's code lens,
+ * a hover that agrees with it, then broken.cein's error in the Problems view.
+ */
+async function checkCostsAndProblems(page, where) {
+  let lens;
+  await check(`the code lens shows the cost and the parameters of the layer${where}`, page, async () => {
+    lens = await readLens(page);
+    return `"${lens.text}"`;
+  });
+  await check('hover over a layer shows its FLOPs, parameters and contraction tree', page, () => hoverAgreesWithLens(page, lens));
+  await page.keyboard.press('Escape');
+  await check("a broken file's error is in the Problems view", page, () => brokenFileInProblems(page));
+}
+
+/** "cein: Show Contraction Tree" on the CP layer at the cursor: the plan view must draw its 4 steps and 5 operands. */
+async function showCpTree(page) {
+  await runCommand(page, 'cein: Show Contraction Tree');
+  const view = planView(page);
+  await view.locator('svg.tree').waitFor({ timeout: 60_000 });
+  const steps = await view.locator('svg.tree g.node.step').count();
+  const leaves = await view.locator('svg.tree g.node.leaf').count();
+  if (steps !== 4 || leaves !== 5) throw new Error(`${steps} steps and ${leaves} operands drawn; the CP layer has 4 and 5`);
+  return { view, steps, leaves };
 }
 
 /** The layer's code lens, once drawn: its text, FLOPs and parameter share; it must offer Run, Benchmark and Show plan. */
