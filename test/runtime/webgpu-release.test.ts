@@ -1,7 +1,8 @@
 /**
  * Releasing a device must leave nothing for the garbage collector to trip over: a process that
- * acquires and releases devices with work still queued, collecting after each release, ends
- * normally (before, Dawn could be collected with its queue busy and crash the process).
+ * acquires and releases devices with a write queued and a plan still running, collecting after
+ * each release, ends normally (before, Dawn's GPU object could be collected with work of it in
+ * flight, and the process crashed or hung).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -34,7 +35,7 @@ function runCycles(script: string, cycles: number): Promise<{ code: number | nul
 }
 
 describe.skipIf(!available)('releasing a device', () => {
-  it('survives 30 acquire/release cycles with a write queued and a collection after each', async () => {
+  it('survives 30 acquire/release cycles with a write queued and a run in flight, and a collection after each', async () => {
     const script = join(dir, 'release-cycles.mjs');
     await build({ entryPoints: ['test/runtime/fixtures/release-cycles.ts'], outfile: script, bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['webgpu'], logLevel: 'warning' });
     const run = await runCycles(script, 30);

@@ -28,11 +28,26 @@ export async function loadDawn(): Promise<DawnModule> {
   }
 }
 
+/**
+ * Dawn's GPU objects, one per set of flags, kept for the life of the process. Dawn crashes the
+ * process (or hangs it) when the garbage collector finalizes one while anything of it is still
+ * in flight, e.g. a run that outlived its device; a kept object is never finalized, and a
+ * process whose devices are all destroyed still exits.
+ */
+const instances = new Map<string, GPU>();
+
+function dawnGpu(dawn: DawnModule, flags: string[]): GPU {
+  const key = flags.join(' ');
+  let gpu = instances.get(key);
+  if (!gpu) instances.set(key, (gpu = dawn.create(flags)));
+  return gpu;
+}
+
 /** A device on the preferred adapter: Dawn's default backends, then OpenGL ES on llvmpipe; NoAdapterError with an install hint when there is none. */
 export async function acquireGpu(preference: AdapterPreference = 'auto'): Promise<Gpu> {
   const dawn = await loadDawn();
   const attempts: AdapterAttempt[] = [];
-  if (preference !== 'software') attempts.push({ gpu: () => dawn.create([]), options: { powerPreference: 'high-performance' }, backend: 'default' });
-  if (preference !== 'hardware') attempts.push({ gpu: () => dawn.create(['backend=opengles']), options: { featureLevel: 'compatibility' }, backend: 'opengles' });
+  if (preference !== 'software') attempts.push({ gpu: () => dawnGpu(dawn, []), options: { powerPreference: 'high-performance' }, backend: 'default' });
+  if (preference !== 'hardware') attempts.push({ gpu: () => dawnGpu(dawn, ['backend=opengles']), options: { featureLevel: 'compatibility' }, backend: 'opengles' });
   return acquireGpuFrom(attempts, preference === 'hardware' ? 'No hardware WebGPU adapter was found (Vulkan, Metal or D3D12).' : INSTALL_HINT);
 }

@@ -24,10 +24,9 @@ export interface AdapterDescription {
   readonly software: boolean;
 }
 
-/** A device and what it runs on. Await release() when done: Dawn keeps Node alive while the instance lives. */
+/** A device and what it runs on. Release it when done: a live device keeps Node alive. */
 export class Gpu {
   constructor(
-    private instance: GPU | null,
     readonly device: GPUDevice,
     readonly adapter: AdapterDescription,
   ) {}
@@ -41,16 +40,10 @@ export class Gpu {
     return this.device.lost;
   }
 
-  /**
-   * Destroys the device at once (work in flight fails as on a lost device), then drops the GPU
-   * object once the queue has settled. Dropped earlier, Dawn can be collected while its queue
-   * still holds work, and the process then crashes in native code.
-   */
+  /** Destroys the device at once (work in flight fails as on a lost device); resolves once it is lost. */
   async release(): Promise<void> {
     this.device.destroy();
     await this.device.lost;
-    await this.device.queue.onSubmittedWorkDone();
-    this.instance = null;
   }
 }
 
@@ -86,7 +79,7 @@ export async function acquireGpuFrom(attempts: readonly AdapterAttempt[], noAdap
     const adapter = await gpu.requestAdapter(attempt.options);
     if (!adapter || isNullBackend(adapter.info)) continue;
     const device = await adapter.requestDevice({ requiredLimits: wantedLimits(adapter.limits) });
-    return new Gpu(gpu, device, describe(adapter.info, attempt.backend, attempt.options.featureLevel === 'compatibility' ? 'compatibility' : 'core'));
+    return new Gpu(device, describe(adapter.info, attempt.backend, attempt.options.featureLevel === 'compatibility' ? 'compatibility' : 'core'));
   }
   throw new NoAdapterError(noAdapter);
 }
